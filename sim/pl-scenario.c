@@ -1,0 +1,1021 @@
+/* pl-scenario.c: scenario files: load, run, check.
+ *
+ * The loader turns a validated document into a PlSim: nodes (created by
+ * kind and configured by it), links, timeline actions (parsed by the
+ * acting node's kind), alteration rules and expectations. Every error
+ * names file:line:column. The expectations live in pl-scenario-expect.c.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "pl-scenario"
+
+#include <string.h>
+
+#include "pl-action.h"
+#include "pl-node.h"
+#include "pl-rule.h"
+#include "pl-scenario.h"
+#include "pl-scenario-private.h"
+
+/* Without an end attribute a run goes on until nothing is left to do, but
+ * never past an hour of virtual time (a re-registering UA never stops). */
+#define DEFAULT_END PL_SEC (3600)
+
+typedef struct {
+  PlTime t;
+  PlAction *action;
+} TimelineEntry;
+
+struct _PlScenario {
+  GObject parent_instance;
+
+  PlXmlContext *ctx;
+  char *file;
+  char *name;
+  char *description;
+  char *dialect;
+  guint64 seed;
+  PlTime end;           /* -1: none given */
+
+  PlSim *sim;
+  GArray *timeline;     /* TimelineEntry, document order */
+  GPtrArray *expects;   /* PlExpect* */
+  gboolean started;
+};
+
+G_DEFINE_FINAL_TYPE (PlScenario, pl_scenario, G_TYPE_OBJECT)
+
+static const char *const dialects[] = { "plain", "oma-2006", "oma-1.0", NULL };
+static const char *const transports[] = { "udp", "tcp", NULL };
+static const char *const rule_points[] = { "send", "deliver", NULL };
+
+static void
+on_run_action (gpointer data)
+{
+  pl_action_run (data);
+}
+
+static void
+timeline_entry_clear (gpointer data)
+{
+  TimelineEntry *entry = data;
+
+  g_clear_pointer (&entry->action, pl_action_free);
+}
+
+static void
+pl_scenario_dispose (GObject *object)
+{
+  PlScenario *self = PL_SCENARIO (object);
+
+  /* Actions point at nodes of the sim: free them first. */
+  g_clear_pointer (&self->timeline, g_array_unref);
+  g_clear_pointer (&self->expects, g_ptr_array_unref);
+  g_clear_object (&self->sim);
+
+  G_OBJECT_CLASS (pl_scenario_parent_class)->dispose (object);
+}
+
+static void
+pl_scenario_finalize (GObject *object)
+{
+  PlScenario *self = PL_SCENARIO (object);
+
+  g_clear_pointer (&self->ctx, pl_xml_context_free);
+  g_free (self->file);
+  g_free (self->name);
+  g_free (self->description);
+  g_free (self->dialect);
+
+  G_OBJECT_CLASS (pl_scenario_parent_class)->finalize (object);
+}
+
+static void
+pl_scenario_class_init (PlScenarioClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = pl_scenario_dispose;
+  object_class->finalize = pl_scenario_finalize;
+}
+
+static void
+pl_scenario_init (PlScenario *self)
+{
+  self->end = -1;
+  self->seed = 1;
+  self->timeline = g_array_new (FALSE, FALSE, sizeof (TimelineEntry));
+  g_array_set_clear_func (self->timeline, timeline_entry_clear);
+  self->expects = g_ptr_array_new_with_free_func ((GDestroyNotify) _pl_expect_free);
+}
+
+/* Helpers shared with the expectations ------------------------------- */
+
+gboolean
+_pl_scenario_parse_status (const char *text,
+                           int        *min,
+                           int        *max)
+{
+  if (text == NULL || strlen (text) != 3 || text[0] < '1' || text[0] > '6')
+    return FALSE;
+  if ((text[1] == 'x' || text[1] == 'X') && (text[2] == 'x' || text[2] == 'X'))
+    {
+      *min = (text[0] - '0') * 100;
+      *max = *min + 99;
+      return TRUE;
+    }
+  if (!g_ascii_isdigit (text[1]) || !g_ascii_isdigit (text[2]))
+    return FALSE;
+  *min = *max = (int) g_ascii_strtoll (text, NULL, 10);
+  return TRUE;
+}
+
+static char *
+list_node_ids (PlSim *sim)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < pl_sim_get_n_nodes (sim); i++)
+    {
+      if (i > 0)
+        g_string_append (s, ", ");
+      g_string_append (s, pl_node_get_id (pl_sim_get_node (sim, i)));
+    }
+  return g_string_free (s, FALSE);
+}
+
+gboolean
+_pl_scenario_lookup_node (PlXmlContext  *ctx,
+                          PlSim         *sim,
+                          xmlNode       *element,
+                          const char    *attr,
+                          PlNode       **out,
+                          GError       **error)
+{
+  const char *id = pl_xml_attr (element, attr);
+  PlNode *node;
+  g_autofree char *known = NULL;
+
+  *out = NULL;
+  if (id == NULL)
+    return TRUE;
+  node = pl_sim_find_node (sim, id);
+  if (node != NULL)
+    {
+      *out = node;
+      return TRUE;
+    }
+  known = list_node_ids (sim);
+  return pl_xml_error (ctx, error, element, attr,
+                       "attribute '%s' of <%s>: there is no node '%s' (nodes: %s)",
+                       attr, (const char *) element->name, id,
+                       *known ? known : "none");
+}
+
+gboolean
+_pl_scenario_attr_regex (PlXmlContext  *ctx,
+                         xmlNode       *element,
+                         const char    *attr,
+                         GRegex       **out,
+                         GError       **error)
+{
+  const char *pattern = pl_xml_attr (element, attr);
+  g_autoptr(GError) local_error = NULL;
+
+  *out = NULL;
+  if (pattern == NULL)
+    return TRUE;
+  *out = g_regex_new (pattern, 0, 0, &local_error);
+  if (*out == NULL)
+    return pl_xml_error (ctx, error, element, attr,
+                         "attribute '%s' of <%s>: bad regular expression '%s': %s",
+                         attr, (const char *) element->name, pattern,
+                         local_error->message);
+  return TRUE;
+}
+
+static xmlNode *
+find_child (xmlNode    *parent,
+            const char *name)
+{
+  pl_xml_foreach_element (parent, child)
+    if (xmlStrEqual (child->name, BAD_CAST name))
+      return child;
+  return NULL;
+}
+
+static gboolean
+is_element (xmlNode    *node,
+            const char *name)
+{
+  return xmlStrEqual (node->name, BAD_CAST name);
+}
+
+/* The scenario element ----------------------------------------------- */
+
+static gboolean
+load_header (PlScenario               *self,
+             xmlNode                  *root,
+             const PlScenarioOptions  *options,
+             GError                  **error)
+{
+  const char *name;
+  xmlNode *description;
+  int dialect;
+
+  if (!pl_xml_require_attr (self->ctx, root, "name", &name, error) ||
+      !pl_xml_attr_enum (self->ctx, root, "dialect", dialects, 0, &dialect, error) ||
+      !pl_xml_attr_uint (self->ctx, root, "seed", 1, 0, G_MAXUINT64, &self->seed, error) ||
+      !pl_xml_attr_duration (self->ctx, root, "end", -1, &self->end, error))
+    return FALSE;
+
+  self->name = g_strdup (name);
+  self->dialect = g_strdup (dialects[dialect]);
+  if (options != NULL && options->has_seed)
+    self->seed = options->seed;
+
+  description = find_child (root, "description");
+  if (description != NULL)
+    self->description = pl_xml_text (description);
+  return TRUE;
+}
+
+/* The network -------------------------------------------------------- */
+
+static gboolean
+load_link_params (PlXmlContext        *ctx,
+                  xmlNode             *element,
+                  const PlLinkParams  *base,
+                  PlLinkParams        *out,
+                  GError             **error)
+{
+  int transport;
+
+  *out = *base;
+  if (!pl_xml_attr_duration (ctx, element, "latency", base->latency, &out->latency, error) ||
+      !pl_xml_attr_duration (ctx, element, "jitter", base->jitter, &out->jitter, error) ||
+      !pl_xml_attr_double (ctx, element, "loss", base->loss, 0.0, 1.0, &out->loss, error) ||
+      !pl_xml_attr_bandwidth (ctx, element, "bandwidth", base->bandwidth, &out->bandwidth, error) ||
+      !pl_xml_attr_enum (ctx, element, "transport", transports, base->transport, &transport, error))
+    return FALSE;
+  out->transport = transport;
+  return TRUE;
+}
+
+static gboolean
+is_valid_id (const char *id)
+{
+  if (!g_ascii_isalpha (*id) && *id != '_')
+    return FALSE;
+  for (const char *p = id + 1; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-' && *p != '.')
+      return FALSE;
+  return TRUE;
+}
+
+/* "name", "name:port", "[v6]", "[v6]:port", as the spec's flows write
+ * them. */
+static gboolean
+is_valid_host (const char *host)
+{
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *port = NULL;
+  static GRegex *regex;
+
+  if (g_once_init_enter (&regex))
+    g_once_init_leave (&regex,
+                       g_regex_new ("^(?:\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_]"
+                                    "(?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)"
+                                    "(?::([0-9]{1,5}))?$",
+                                    G_REGEX_OPTIMIZE, 0, NULL));
+  if (!g_regex_match (regex, host, 0, &match))
+    return FALSE;
+  port = g_match_info_fetch (match, 1);
+  return port == NULL || *port == '\0' ||
+         (g_ascii_strtoull (port, NULL, 10) >= 1 && g_ascii_strtoull (port, NULL, 10) <= 65535);
+}
+
+static gboolean
+load_node (PlScenario  *self,
+           xmlNode     *element,
+           GHashTable  *lines,
+           GError     **error)
+{
+  PlXmlContext *ctx = self->ctx;
+  const char *id, *kind, *host;
+  g_autoptr(PlNode) node = NULL;
+  g_autoptr(GError) local_error = NULL;
+  PlNodeClass *klass;
+  GType type;
+  gpointer first;
+
+  if (!pl_xml_require_attr (ctx, element, "id", &id, error) ||
+      !pl_xml_require_attr (ctx, element, "kind", &kind, error) ||
+      !pl_xml_require_attr (ctx, element, "host", &host, error))
+    return FALSE;
+
+  if (!is_valid_id (id))
+    return pl_xml_error (ctx, error, element, "id",
+                         "attribute 'id' of <node>: '%s' is not a valid id "
+                         "(letters, digits, '_', '-' and '.', starting with a letter or '_')",
+                         id);
+  if (g_hash_table_lookup_extended (lines, id, NULL, &first))
+    return pl_xml_error (ctx, error, element, "id",
+                         "duplicate node id '%s' (first defined on line %d)",
+                         id, GPOINTER_TO_INT (first));
+
+  type = pl_node_kind_lookup (kind);
+  if (type == G_TYPE_INVALID)
+    {
+      g_auto(GStrv) kinds = pl_node_kind_list ();
+      g_autofree char *known = g_strjoinv (", ", kinds);
+
+      return pl_xml_error (ctx, error, element, "kind",
+                           "unknown node kind '%s' (known kinds: %s)",
+                           kind, *known ? known : "none registered");
+    }
+
+  if (!is_valid_host (host))
+    return pl_xml_error (ctx, error, element, "host",
+                         "attribute 'host' of <node>: expected a host name or [IPv6] "
+                         "literal with an optional port, such as proxy.example.net:5060, "
+                         "got '%s'", host);
+
+  node = g_object_new (type, "id", id, "host", host, "kind", kind, NULL);
+  if (!pl_sim_add_node (self->sim, node, &local_error))
+    return pl_xml_error (ctx, error, element, "host", "%s", local_error->message);
+  g_hash_table_insert (lines, (gpointer) id, GINT_TO_POINTER (pl_xml_get_line (element)));
+
+  klass = PL_NODE_GET_CLASS (node);
+  if (klass->configure != NULL && !klass->configure (node, ctx, element, &local_error))
+    {
+      if (local_error == NULL)
+        return pl_xml_error (ctx, error, element, NULL,
+                             "node '%s' of kind '%s' could not be configured", id, kind);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+load_link (PlScenario          *self,
+           xmlNode             *element,
+           const PlLinkParams  *defaults,
+           GHashTable          *pairs,
+           GError             **error)
+{
+  PlXmlContext *ctx = self->ctx;
+  PlNode *a, *b;
+  PlLinkParams params;
+  g_autofree char *key = NULL;
+  gpointer first;
+
+  if (!pl_xml_require_attr (ctx, element, "a", NULL, error) ||
+      !pl_xml_require_attr (ctx, element, "b", NULL, error) ||
+      !_pl_scenario_lookup_node (ctx, self->sim, element, "a", &a, error) ||
+      !_pl_scenario_lookup_node (ctx, self->sim, element, "b", &b, error))
+    return FALSE;
+  if (a == b)
+    return pl_xml_error (ctx, error, element, "b",
+                         "a link joins two different nodes; both ends are '%s'",
+                         pl_node_get_id (a));
+
+  key = pl_node_get_index (a) < pl_node_get_index (b)
+          ? g_strdup_printf ("%d %d", pl_node_get_index (a), pl_node_get_index (b))
+          : g_strdup_printf ("%d %d", pl_node_get_index (b), pl_node_get_index (a));
+  if (g_hash_table_lookup_extended (pairs, key, NULL, &first))
+    return pl_xml_error (ctx, error, element, NULL,
+                         "the link between '%s' and '%s' is already defined on line %d",
+                         pl_node_get_id (a), pl_node_get_id (b), GPOINTER_TO_INT (first));
+
+  if (!load_link_params (ctx, element, defaults, &params, error))
+    return FALSE;
+  pl_sim_add_link (self->sim, a, b, &params);
+  g_hash_table_insert (pairs, g_steal_pointer (&key),
+                       GINT_TO_POINTER (pl_xml_get_line (element)));
+  return TRUE;
+}
+
+static gboolean
+load_network (PlScenario  *self,
+              xmlNode     *network,
+              GError     **error)
+{
+  static const PlLinkParams builtin = {
+    .latency = PL_MSEC (10),
+    .jitter = 0,
+    .loss = 0.0,
+    .bandwidth = 0,
+    .transport = PL_TRANSPORT_UDP,
+  };
+  g_autoptr(GHashTable) lines = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) pairs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  PlLinkParams defaults;
+
+  if (!load_link_params (self->ctx, network, &builtin, &defaults, error))
+    return FALSE;
+  pl_sim_set_default_link (self->sim, &defaults);
+
+  /* Nodes first, so that a link may come before the nodes it joins. */
+  pl_xml_foreach_element (network, child)
+    if (is_element (child, "node") && !load_node (self, child, lines, error))
+      return FALSE;
+  pl_xml_foreach_element (network, child)
+    if (is_element (child, "link") && !load_link (self, child, &defaults, pairs, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* The timeline ------------------------------------------------------- */
+
+static gboolean
+load_action (PlScenario  *self,
+             xmlNode     *element,
+             PlTime       t,
+             GError     **error)
+{
+  PlXmlContext *ctx = self->ctx;
+  g_autoptr(GError) local_error = NULL;
+  PlNodeClass *klass;
+  PlAction *action = NULL;
+  PlNode *node;
+  TimelineEntry entry;
+
+  if (!pl_xml_require_attr (ctx, element, "node", NULL, error) ||
+      !_pl_scenario_lookup_node (ctx, self->sim, element, "node", &node, error))
+    return FALSE;
+
+  klass = PL_NODE_GET_CLASS (node);
+  if (klass->parse_action != NULL)
+    action = klass->parse_action (node, ctx, element, &local_error);
+  if (action == NULL)
+    {
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      return pl_xml_error (ctx, error, element, NULL,
+                           "node kind '%s' has no action <%s> (node '%s')",
+                           pl_node_get_kind (node), (const char *) element->name,
+                           pl_node_get_id (node));
+    }
+
+  entry.t = t;
+  entry.action = action;
+  g_array_append_val (self->timeline, entry);
+  return TRUE;
+}
+
+static gboolean
+load_timeline (PlScenario  *self,
+               xmlNode     *timeline,
+               GError     **error)
+{
+  pl_xml_foreach_element (timeline, at)
+    {
+      PlTime t;
+
+      if (!is_element (at, "at"))
+        continue;
+      if (!pl_xml_require_attr (self->ctx, at, "t", NULL, error) ||
+          !pl_xml_attr_duration (self->ctx, at, "t", 0, &t, error))
+        return FALSE;
+      pl_xml_foreach_element (at, action)
+        if (!load_action (self, action, t, error))
+          return FALSE;
+    }
+  return TRUE;
+}
+
+/* Alteration rules --------------------------------------------------- */
+
+/* Which attributes go with which action. */
+static const struct {
+  const char *attr;
+  guint actions; /* bit mask of PlRuleAction */
+} rule_params[] = {
+  { "delay", 1 << PL_RULE_DELAY | 1 << PL_RULE_DUPLICATE },
+  { "name", 1 << PL_RULE_SET_HEADER | 1 << PL_RULE_REMOVE_HEADER },
+  { "value", 1 << PL_RULE_SET_HEADER },
+  { "body", 1 << PL_RULE_REPLACE_BODY },
+  { "body-file", 1 << PL_RULE_REPLACE_BODY },
+  { "content-type", 1 << PL_RULE_REPLACE_BODY },
+  { "status", 1 << PL_RULE_RESPOND },
+  { "reason", 1 << PL_RULE_RESPOND },
+};
+
+static gboolean
+check_rule_params (PlXmlContext  *ctx,
+                   xmlNode       *element,
+                   PlRuleAction   action,
+                   GError       **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (rule_params); i++)
+    {
+      GString *which;
+      g_autofree char *list = NULL;
+
+      if (pl_xml_attr (element, rule_params[i].attr) == NULL ||
+          (rule_params[i].actions & (1u << action)) != 0)
+        continue;
+
+      which = g_string_new (NULL);
+      for (guint a = 0; a <= PL_RULE_RESPOND; a++)
+        if (rule_params[i].actions & (1u << a))
+          g_string_append_printf (which, "%saction=\"%s\"", which->len ? " or " : "",
+                                  pl_rule_action_to_string (a));
+      list = g_string_free (which, FALSE);
+      return pl_xml_error (ctx, error, element, rule_params[i].attr,
+                           "attribute '%s' of <rule> only goes with %s, not action=\"%s\"",
+                           rule_params[i].attr, list, pl_rule_action_to_string (action));
+    }
+  return TRUE;
+}
+
+/* The hop: @at is the sender of a send rule, the receiver of a delivery
+ * rule; from= and to= narrow it further. */
+static gboolean
+load_rule_hop (PlScenario   *self,
+               xmlNode      *element,
+               PlRulePoint   point,
+               PlRule       *rule,
+               GError      **error)
+{
+  PlXmlContext *ctx = self->ctx;
+  PlNode *at, *from, *to;
+  const char *side = point == PL_RULE_ON_SEND ? "from" : "to";
+  PlNode **same;
+
+  if (!_pl_scenario_lookup_node (ctx, self->sim, element, "at", &at, error) ||
+      !_pl_scenario_lookup_node (ctx, self->sim, element, "from", &from, error) ||
+      !_pl_scenario_lookup_node (ctx, self->sim, element, "to", &to, error))
+    return FALSE;
+
+  same = point == PL_RULE_ON_SEND ? &from : &to;
+  if (at != NULL)
+    {
+      if (*same != NULL && *same != at)
+        return pl_xml_error (ctx, error, element, side,
+                             "on=\"%s\" makes at=\"%s\" the %s node, but %s=\"%s\" names another",
+                             rule_points[point], pl_node_get_id (at),
+                             point == PL_RULE_ON_SEND ? "sending" : "receiving",
+                             side, pl_node_get_id (*same));
+      *same = at;
+    }
+  pl_rule_set_hop (rule,
+                   from ? pl_node_get_index (from) : -1,
+                   to ? pl_node_get_index (to) : -1);
+  return TRUE;
+}
+
+static gboolean
+load_rule_match (PlScenario  *self,
+                 xmlNode     *element,
+                 PlRule      *rule,
+                 GError     **error)
+{
+  PlXmlContext *ctx = self->ctx;
+  const char *request = pl_xml_attr (element, "request");
+  const char *response = pl_xml_attr (element, "response");
+  const char *header = pl_xml_attr (element, "header");
+  const char *proto = pl_xml_attr (element, "proto");
+  g_autoptr(GRegex) regex = NULL;
+  guint64 nth;
+
+  if (request != NULL && response != NULL)
+    return pl_xml_error (ctx, error, element, "response",
+                         "a <rule> matches a request or a response, not both");
+  if (request != NULL)
+    {
+      if (*request == '\0' || strpbrk (request, " \t\r\n") != NULL)
+        return pl_xml_error (ctx, error, element, "request",
+                             "attribute 'request' of <rule>: expected a method such as "
+                             "MESSAGE, got '%s'", request);
+      pl_rule_set_method (rule, request);
+    }
+  if (response != NULL)
+    {
+      int min, max;
+
+      if (!_pl_scenario_parse_status (response, &min, &max))
+        return pl_xml_error (ctx, error, element, "response",
+                             "attribute 'response' of <rule>: expected a status code "
+                             "such as 415 or a class such as 4xx, got '%s'", response);
+      pl_rule_set_status (rule, min, max);
+    }
+  if (proto != NULL)
+    pl_rule_set_proto (rule, proto);
+
+  if (!_pl_scenario_attr_regex (ctx, element, "matches", &regex, error))
+    return FALSE;
+  if (regex != NULL && header == NULL)
+    return pl_xml_error (ctx, error, element, "matches",
+                         "matches= needs header= (the header whose value it matches)");
+  if (header != NULL)
+    {
+      if (*header == '\0' || strpbrk (header, " \t\r\n:") != NULL)
+        return pl_xml_error (ctx, error, element, "header",
+                             "attribute 'header' of <rule>: expected a header name such "
+                             "as Max-Forwards, got '%s'", header);
+      pl_rule_set_header (rule, header, regex);
+    }
+
+  if (!pl_xml_attr_uint (ctx, element, "nth", 0, 1, G_MAXUINT, &nth, error))
+    return FALSE;
+  pl_rule_set_nth (rule, (guint) nth);
+  return TRUE;
+}
+
+static gboolean
+load_rule_action (PlScenario    *self,
+                  xmlNode       *element,
+                  PlRuleAction   action,
+                  PlRule        *rule,
+                  GError       **error)
+{
+  PlXmlContext *ctx = self->ctx;
+  const char *name = NULL, *value = NULL;
+  PlTime delay;
+  guint64 status;
+
+  switch (action)
+    {
+    case PL_RULE_DROP:
+      break;
+
+    case PL_RULE_DELAY:
+      if (!pl_xml_require_attr (ctx, element, "delay", NULL, error))
+        return FALSE;
+      G_GNUC_FALLTHROUGH;
+    case PL_RULE_DUPLICATE:
+      if (!pl_xml_attr_duration (ctx, element, "delay", 0, &delay, error))
+        return FALSE;
+      pl_rule_set_delay (rule, delay);
+      break;
+
+    case PL_RULE_SET_HEADER:
+      if (!pl_xml_require_attr (ctx, element, "name", &name, error))
+        return FALSE;
+      value = pl_xml_attr (element, "value");
+      if (value == NULL)
+        return pl_xml_error (ctx, error, element, NULL,
+                             "<rule> with action=\"set-header\" needs the attribute 'value'");
+      pl_rule_set_edit (rule, name, value);
+      break;
+
+    case PL_RULE_REMOVE_HEADER:
+      if (!pl_xml_require_attr (ctx, element, "name", &name, error))
+        return FALSE;
+      pl_rule_set_edit (rule, name, NULL);
+      break;
+
+    case PL_RULE_REPLACE_BODY:
+      {
+        const char *body = pl_xml_attr (element, "body");
+        const char *body_file = pl_xml_attr (element, "body-file");
+        g_autoptr(GBytes) bytes = NULL;
+
+        if ((body == NULL) == (body_file == NULL))
+          return pl_xml_error (ctx, error, element, body ? "body-file" : NULL,
+                               "<rule> with action=\"replace-body\" needs either body= "
+                               "or body-file=");
+        if (body != NULL)
+          bytes = g_bytes_new (body, strlen (body));
+        else
+          {
+            g_autofree char *path = pl_xml_context_resolve (ctx, body_file);
+            g_autoptr(GError) local_error = NULL;
+            char *contents;
+            gsize length;
+
+            if (!g_file_get_contents (path, &contents, &length, &local_error))
+              return pl_xml_error (ctx, error, element, "body-file",
+                                   "attribute 'body-file' of <rule>: %s",
+                                   local_error->message);
+            bytes = g_bytes_new_take (contents, length);
+          }
+        pl_rule_set_body (rule, bytes, pl_xml_attr (element, "content-type"));
+      }
+      break;
+
+    case PL_RULE_RESPOND:
+      if (pl_xml_attr (element, "response") != NULL)
+        return pl_xml_error (ctx, error, element, "response",
+                             "action=\"respond\" answers a request; it cannot match "
+                             "a response");
+      if (!pl_xml_require_attr (ctx, element, "status", NULL, error) ||
+          !pl_xml_attr_uint (ctx, element, "status", 0, 100, 699, &status, error))
+        return FALSE;
+      pl_rule_set_response (rule, (int) status, pl_xml_attr (element, "reason"));
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+  return TRUE;
+}
+
+static gboolean
+load_rule (PlScenario  *self,
+           xmlNode     *element,
+           guint        number,
+           GHashTable  *ids,
+           GError     **error)
+{
+  static const char *const actions[] = {
+    [PL_RULE_DROP] = "drop",
+    [PL_RULE_DELAY] = "delay",
+    [PL_RULE_DUPLICATE] = "duplicate",
+    [PL_RULE_SET_HEADER] = "set-header",
+    [PL_RULE_REMOVE_HEADER] = "remove-header",
+    [PL_RULE_REPLACE_BODY] = "replace-body",
+    [PL_RULE_RESPOND] = "respond",
+    NULL
+  };
+  PlXmlContext *ctx = self->ctx;
+  g_autoptr(PlRule) rule = NULL;
+  g_autofree char *id = NULL;
+  gpointer first;
+  int point, action;
+
+  if (!pl_xml_require_attr (ctx, element, "action", NULL, error) ||
+      !pl_xml_attr_enum (ctx, element, "action", actions, 0, &action, error) ||
+      !pl_xml_attr_enum (ctx, element, "on", rule_points, PL_RULE_ON_DELIVER, &point, error) ||
+      !check_rule_params (ctx, element, action, error))
+    return FALSE;
+
+  id = pl_xml_attr (element, "id")
+         ? g_strdup (pl_xml_attr (element, "id"))
+         : g_strdup_printf ("rule-%u", number);
+  if (g_hash_table_lookup_extended (ids, id, NULL, &first))
+    return pl_xml_error (ctx, error, element, pl_xml_attr (element, "id") ? "id" : NULL,
+                         "duplicate rule id '%s' (first used on line %d)",
+                         id, GPOINTER_TO_INT (first));
+
+  rule = pl_rule_new (point, action);
+  pl_rule_set_id (rule, id);
+  if (!load_rule_hop (self, element, point, rule, error) ||
+      !load_rule_match (self, element, rule, error) ||
+      !load_rule_action (self, element, action, rule, error))
+    return FALSE;
+
+  g_hash_table_insert (ids, g_steal_pointer (&id), GINT_TO_POINTER (pl_xml_get_line (element)));
+  pl_sim_add_rule (self->sim, g_steal_pointer (&rule));
+  return TRUE;
+}
+
+static gboolean
+load_alter (PlScenario  *self,
+            xmlNode     *alter,
+            GError     **error)
+{
+  g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint number = 0;
+
+  pl_xml_foreach_element (alter, rule)
+    if (is_element (rule, "rule") && !load_rule (self, rule, ++number, ids, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* Expectations ------------------------------------------------------- */
+
+static gboolean
+load_expect (PlScenario  *self,
+             xmlNode     *expect,
+             GError     **error)
+{
+  guint flows = 0;
+
+  pl_xml_foreach_element (expect, child)
+    {
+      PlExpect *e;
+
+      if (is_element (child, "flow"))
+        flows++;
+      e = _pl_expect_parse (self->ctx, self->sim, child, flows, error);
+      if (e == NULL)
+        return FALSE;
+      g_ptr_array_add (self->expects, e);
+    }
+  return TRUE;
+}
+
+/* Public API --------------------------------------------------------- */
+
+PlScenario *
+pl_scenario_load (const char               *path,
+                  const PlScenarioOptions  *options,
+                  GError                  **error)
+{
+  g_autoptr(PlScenario) self = NULL;
+  xmlNode *root, *child;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  self = g_object_new (PL_TYPE_SCENARIO, NULL);
+  self->file = g_strdup (path);
+
+  self->ctx = pl_xml_context_load (path, error);
+  if (self->ctx == NULL || !pl_xml_context_validate (self->ctx, error))
+    return NULL;
+
+  root = xmlDocGetRootElement (pl_xml_context_get_doc (self->ctx));
+  if (!load_header (self, root, options, error))
+    return NULL;
+
+  self->sim = pl_sim_new (self->seed);
+
+  child = find_child (root, "network");
+  if (child == NULL)
+    {
+      pl_xml_error (self->ctx, error, root, NULL, "<scenario> needs a <network>");
+      return NULL;
+    }
+  if (!load_network (self, child, error))
+    return NULL;
+  if ((child = find_child (root, "timeline")) != NULL && !load_timeline (self, child, error))
+    return NULL;
+  if ((child = find_child (root, "alter")) != NULL && !load_alter (self, child, error))
+    return NULL;
+  if ((child = find_child (root, "expect")) != NULL && !load_expect (self, child, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+pl_scenario_get_file (PlScenario *self)
+{
+  g_return_val_if_fail (PL_IS_SCENARIO (self), NULL);
+  return self->file;
+}
+
+const char *
+pl_scenario_get_name (PlScenario *self)
+{
+  g_return_val_if_fail (PL_IS_SCENARIO (self), NULL);
+  return self->name;
+}
+
+const char *
+pl_scenario_get_description (PlScenario *self)
+{
+  g_return_val_if_fail (PL_IS_SCENARIO (self), NULL);
+  return self->description;
+}
+
+const char *
+pl_scenario_get_dialect (PlScenario *self)
+{
+  g_return_val_if_fail (PL_IS_SCENARIO (self), NULL);
+  return self->dialect;
+}
+
+guint64
+pl_scenario_get_seed (PlScenario *self)
+{
+  g_return_val_if_fail (PL_IS_SCENARIO (self), 0);
+  return self->seed;
+}
+
+PlSim *
+pl_scenario_get_sim (PlScenario *self)
+{
+  g_return_val_if_fail (PL_IS_SCENARIO (self), NULL);
+  return self->sim;
+}
+
+void
+pl_scenario_start (PlScenario *self)
+{
+  PlScheduler *scheduler;
+  PlTime now;
+
+  g_return_if_fail (PL_IS_SCENARIO (self));
+  g_return_if_fail (!self->started);
+
+  self->started = TRUE;
+  scheduler = pl_sim_get_scheduler (self->sim);
+  now = pl_sim_now (self->sim);
+
+  pl_sim_start (self->sim);
+
+  /* Same time, same order as the document: the scheduler keeps the order
+   * of pl_scheduler_add() calls among events of one time. */
+  for (guint i = 0; i < self->timeline->len; i++)
+    {
+      TimelineEntry *entry = &g_array_index (self->timeline, TimelineEntry, i);
+
+      pl_scheduler_add (scheduler, now + entry->t, on_run_action,
+                        g_steal_pointer (&entry->action), (GDestroyNotify) pl_action_free);
+    }
+  g_array_set_size (self->timeline, 0);
+
+  pl_scheduler_set_end (scheduler, now + (self->end >= 0 ? self->end : DEFAULT_END));
+}
+
+PlReport *
+pl_scenario_check (PlScenario *self)
+{
+  PlReport *report;
+
+  g_return_val_if_fail (PL_IS_SCENARIO (self), NULL);
+
+  report = pl_report_new (self->name, self->file);
+  for (guint i = 0; i < self->expects->len; i++)
+    _pl_expect_check (g_ptr_array_index (self->expects, i), self->sim, report);
+  report->n_messages = (guint) pl_sim_get_n_transmissions (self->sim);
+  report->duration = pl_sim_now (self->sim);
+  return report;
+}
+
+PlReport *
+pl_scenario_run_file (const char               *path,
+                      const PlScenarioOptions  *options,
+                      PlScenario              **out_scenario,
+                      GError                  **error)
+{
+  g_autoptr(PlScenario) self = NULL;
+  g_autoptr(GError) local_error = NULL;
+  PlReport *report;
+  gint64 started;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (out_scenario)
+    *out_scenario = NULL;
+
+  started = g_get_monotonic_time ();
+  self = pl_scenario_load (path, options, &local_error);
+  if (self == NULL)
+    {
+      g_autofree char *name = NULL;
+
+      /* Name the report after the scenario when its header is readable. */
+      if (!pl_scenario_peek (path, &name, NULL, NULL))
+        name = g_path_get_basename (path);
+      report = pl_report_new (name, path);
+      report->verdict = PL_VERDICT_ERROR;
+      report->error = g_strdup (local_error->message);
+      report->wall_seconds = (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return report;
+    }
+
+  pl_scenario_start (self);
+  pl_scheduler_run (pl_sim_get_scheduler (self->sim));
+  report = pl_scenario_check (self);
+  report->wall_seconds = (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC;
+
+  if (out_scenario)
+    *out_scenario = g_steal_pointer (&self);
+  return report;
+}
+
+gboolean
+pl_scenario_peek (const char  *path,
+                  char       **name,
+                  char       **description,
+                  GError     **error)
+{
+  PlXmlContext *ctx;
+  xmlNode *root, *child;
+  const char *value;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (name)
+    *name = NULL;
+  if (description)
+    *description = NULL;
+
+  ctx = pl_xml_context_load (path, error);
+  if (ctx == NULL)
+    return FALSE;
+
+  root = xmlDocGetRootElement (pl_xml_context_get_doc (ctx));
+  if (!xmlStrEqual (root->name, BAD_CAST "scenario"))
+    {
+      pl_xml_error (ctx, error, root, NULL,
+                    "the root element must be <scenario>, not <%s>", (const char *) root->name);
+      pl_xml_context_free (ctx);
+      return FALSE;
+    }
+  if (!pl_xml_require_attr (ctx, root, "name", &value, error))
+    {
+      pl_xml_context_free (ctx);
+      return FALSE;
+    }
+
+  if (name)
+    *name = g_strdup (value);
+  if (description && (child = find_child (root, "description")) != NULL)
+    *description = pl_xml_text (child);
+  pl_xml_context_free (ctx);
+  return TRUE;
+}

@@ -1,0 +1,188 @@
+/* pl-wire.c: SIP messages as bytes, through sofia-sip.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "pl-wire"
+
+#include <string.h>
+
+#include <sofia-sip/msg_header.h>
+#include <sofia-sip/msg_mclass.h>
+#include <sofia-sip/sip_header.h>
+#include <sofia-sip/sip_status.h>
+
+#include "pl-wire.h"
+
+msg_t *
+pl_wire_new_msg (void)
+{
+  return msg_create (sip_default_mclass (), 0);
+}
+
+static char *
+check_message (msg_t  *msg,
+               sip_t  *sip,
+               gsize   available_body)
+{
+  if (sip == NULL || (sip->sip_request == NULL && sip->sip_status == NULL))
+    return g_strdup ("no SIP start line");
+
+  /* RFC 3261 §8.1.1: the headers every request and response carries;
+   * sofia-sip leaves the field NULL when the value did not parse. */
+  if (sip->sip_via == NULL)
+    return g_strdup ("missing or unparsable Via");
+  if (sip->sip_from == NULL)
+    return g_strdup ("missing or unparsable From");
+  if (sip->sip_to == NULL)
+    return g_strdup ("missing or unparsable To");
+  if (sip->sip_call_id == NULL)
+    return g_strdup ("missing or unparsable Call-ID");
+  if (sip->sip_cseq == NULL)
+    return g_strdup ("missing or unparsable CSeq");
+  if (sip->sip_error != NULL)
+    {
+      const msg_error_t *er = sip->sip_error;
+      return g_strdup_printf ("unparsable %s header", er->er_name ? er->er_name : "a");
+    }
+  if (sip->sip_request
+      && (sip->sip_request->rq_method != sip->sip_cseq->cs_method
+          || (sip->sip_request->rq_method == sip_method_unknown
+              && g_strcmp0 (sip->sip_request->rq_method_name,
+                            sip->sip_cseq->cs_method_name) != 0)))
+    return g_strdup ("CSeq method differs from the request method");
+  if (!msg_is_complete (msg))
+    {
+      if (sip->sip_content_length)
+        return g_strdup_printf ("body shorter than Content-Length (%lu bytes announced, %" G_GSIZE_FORMAT " present)",
+                                (unsigned long) sip->sip_content_length->l_length,
+                                available_body);
+      return g_strdup ("incomplete message");
+    }
+  return NULL;
+}
+
+static gsize
+body_bytes_present (const char *data,
+                    gsize       len)
+{
+  const char *end = g_strstr_len (data, len, "\r\n\r\n");
+
+  return end ? len - (gsize) (end + 4 - data) : 0;
+}
+
+msg_t *
+pl_wire_parse (GBytes  *bytes,
+               char   **problem)
+{
+  gsize len = 0;
+  const char *data = g_bytes_get_data (bytes, &len);
+  msg_t *msg;
+
+  if (problem)
+    *problem = NULL;
+  if (len == 0)
+    {
+      if (problem)
+        *problem = g_strdup ("empty message");
+      return NULL;
+    }
+
+  msg = msg_make (sip_default_mclass (), 0, data, len);
+  if (msg == NULL)
+    {
+      if (problem)
+        *problem = g_strdup ("not a SIP message");
+      return NULL;
+    }
+
+  if (problem)
+    *problem = check_message (msg, sip_object (msg), body_bytes_present (data, len));
+  return msg;
+}
+
+GBytes *
+pl_wire_serialize (msg_t *msg)
+{
+  sip_t *sip = sip_object (msg);
+  size_t len = 0;
+  char *text;
+
+  /* Content-Length always matches the body (RFC 3261 §20.14). */
+  if (sip->sip_content_length == NULL
+      || sip->sip_content_length->l_length != (sip->sip_payload ? sip->sip_payload->pl_len : 0))
+    {
+      if (sip->sip_content_length)
+        msg_header_remove (msg, (msg_pub_t *) sip, (msg_header_t *) sip->sip_content_length);
+      msg_header_insert (msg, (msg_pub_t *) sip,
+                         (msg_header_t *) sip_content_length_create (msg_home (msg),
+                                                                     sip->sip_payload ? sip->sip_payload->pl_len : 0));
+    }
+  /* The empty line between headers and body. */
+  if (sip->sip_separator == NULL)
+    msg_header_insert (msg, (msg_pub_t *) sip,
+                       (msg_header_t *) sip_separator_create (msg_home (msg)));
+  msg_serialize (msg, (msg_pub_t *) sip);
+  text = msg_as_string (msg_home (msg), msg, NULL, 0, &len);
+  g_return_val_if_fail (text != NULL, g_bytes_new_static ("", 0));
+  /* The text stays in the message's home; the wire copy is ours. */
+  return g_bytes_new (text, len);
+}
+
+char *
+pl_wire_label (const sip_t *sip)
+{
+  if (sip == NULL)
+    return g_strdup ("?");
+  if (sip->sip_request)
+    return g_strdup (sip->sip_request->rq_method_name);
+  if (sip->sip_status)
+    return g_strdup_printf ("%d %s", sip->sip_status->st_status,
+                            sip->sip_status->st_phrase ? sip->sip_status->st_phrase : "");
+  return g_strdup ("?");
+}
+
+char *
+pl_wire_header_value (msg_t      *msg,
+                      const char *name)
+{
+  sip_t *sip = sip_object (msg);
+  msg_href_t const *href;
+  GString *out = NULL;
+  su_home_t *home = msg_home (msg);
+
+  g_return_val_if_fail (name != NULL, NULL);
+  if (sip == NULL)
+    return NULL;
+
+  href = msg_find_hclass (sip_default_mclass (), name, NULL);
+  if (href && href->hr_class && href->hr_class->hc_name && href->hr_offset)
+    {
+      msg_header_t *h = *(msg_header_t **) ((char *) sip + href->hr_offset);
+
+      for (; h; h = h->sh_next)
+        {
+          char *value = sip_header_as_string (home, (sip_header_t *) h);
+          if (value == NULL)
+            continue;
+          if (out == NULL)
+            out = g_string_new (value);
+          else
+            g_string_append_printf (out, ", %s", value);
+          su_free (home, value);
+        }
+    }
+  else
+    {
+      for (sip_unknown_t *u = sip->sip_unknown; u; u = u->un_next)
+        {
+          if (u->un_name == NULL || g_ascii_strcasecmp (u->un_name, name) != 0)
+            continue;
+          if (out == NULL)
+            out = g_string_new (u->un_value ? u->un_value : "");
+          else
+            g_string_append_printf (out, ", %s", u->un_value ? u->un_value : "");
+        }
+    }
+
+  return out ? g_string_free (out, FALSE) : NULL;
+}

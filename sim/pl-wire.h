@@ -1,0 +1,38 @@
+/* pl-wire.h: SIP messages as bytes, through sofia-sip.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include <sofia-sip/msg.h>
+#include <sofia-sip/sip.h>
+#include <sofia-sip/sip_header.h>
+
+G_BEGIN_DECLS
+
+/* Parses @bytes with sofia-sip. Returns NULL when they hold no SIP
+ * message at all. *problem (may be NULL) is set when the message parsed
+ * but a real stack could not use it: no start line, an essential header
+ * (Via, From, To, Call-ID, CSeq) missing or broken, a known header whose
+ * value does not parse, a CSeq method that differs from the request's. */
+msg_t  *pl_wire_parse        (GBytes  *bytes,
+                              char   **problem);
+
+/* Completes Content-Length and prints @msg as wire text. */
+GBytes *pl_wire_serialize    (msg_t *msg);
+
+/* "MESSAGE" or "200 OK" */
+char   *pl_wire_label        (const sip_t *sip);
+
+/* Every value of header @name (full or compact name, case-insensitive;
+ * unknown headers too) joined with ", ", or NULL when absent. */
+char   *pl_wire_header_value (msg_t      *msg,
+                              const char *name);
+
+/* A new message of the default SIP class, owned by the caller. */
+msg_t  *pl_wire_new_msg      (void);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (msg_t, msg_destroy)
+
+G_END_DECLS
