@@ -127,9 +127,14 @@ append_string_or_null (GString    *str,
     append_json_string (str, value, strlen (value));
 }
 
+/* By kind, and by shape: the engine records an ABSORBED event either for a
+ * message (from, to, hop) or for the node that absorbed it. */
 static gboolean
 is_message_event (const PlTraceEvent *event)
 {
+  if (event->node >= 0)
+    return FALSE;
+
   switch (event->kind)
     {
     case PL_EVENT_SEND:

@@ -128,7 +128,7 @@ static void
 ladder_measure (Ladder *self)
 {
   guint n = pl_trace_get_n_events (self->trace);
-  PlTime widest = 0;
+  guint64 widest = 0;
   gboolean negative = FALSE;
   g_autofree char *time = NULL;
 
@@ -144,7 +144,7 @@ ladder_measure (Ladder *self)
       const PlTraceEvent *ev = pl_trace_get_event (self->trace, i);
       guint flag = 0;
 
-      widest = MAX (widest, ev->t_us < 0 ? -ev->t_us : ev->t_us);
+      widest = MAX (widest, ev->t_us < 0 ? -(guint64) ev->t_us : (guint64) ev->t_us);
       negative |= ev->t_us < 0;
       switch (ev->kind)
         {
@@ -170,7 +170,8 @@ ladder_measure (Ladder *self)
           flag = OUTCOME_MALFORMED;
           break;
         case PL_EVENT_ABSORBED:
-          flag = OUTCOME_ABSORBED;
+          /* Only the message form: a node's ABSORBED has no hop. */
+          flag = ev->node < 0 ? OUTCOME_ABSORBED : 0;
           break;
         case PL_EVENT_TIMEOUT:
         case PL_EVENT_RULE:
@@ -192,7 +193,7 @@ ladder_measure (Ladder *self)
           g_hash_table_insert (self->outcomes, key, GUINT_TO_POINTER (flag));
         }
     }
-  time = format_time (widest);
+  time = format_time ((PlTime) MIN (widest, (guint64) G_MAXINT64));
   self->margin = (int) strlen (time) + (negative ? 1 : 0) + 3;
 }
 
@@ -399,14 +400,17 @@ ladder_arrow (Ladder             *self,
     }
 }
 
-/* "* rule drop", "* timeout 408", "* push-delivered". */
+/* "* rule drop", "* timeout INVITE (timer B)", "* push-delivered". */
 static void
 ladder_note (Ladder             *self,
              const PlTraceEvent *ev)
 {
-  static const char *const keys[] = { "status", "action", "method", "reason", NULL };
+  static const char *const keys[] = {
+    "action", "method", "status", "reason", "detail", NULL
+  };
   g_autofree char *time = format_time (ev->t_us);
   const PlField *note = pl_trace_event_get_field (ev, "note");
+  const PlField *timer = pl_trace_event_get_field (ev, "timer");
   g_autoptr(GString) text = g_string_new ("* ");
   g_autofree char *shown = NULL;
   GString *row;
@@ -429,6 +433,8 @@ ladder_note (Ladder             *self,
           else if (f->type == PL_FIELD_INT)
             g_string_append_printf (text, " %" G_GINT64_FORMAT, f->num);
         }
+      if (timer != NULL && timer->type == PL_FIELD_STRING)
+        g_string_append_printf (text, " (timer %s)", timer->str);
     }
 
   shown = ascii_text (text->str, MAX_NOTE);

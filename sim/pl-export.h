@@ -20,7 +20,7 @@ typedef enum {
 GQuark    pl_export_error_quark (void);
 
 /* JSON Lines, one object per event in trace order. The format is a
- * contract other tools read:
+ * contract other tools read (an event with a node index is a node event):
  *   message events:
  *     {"t_us":N,"event":"send","from":"<id>","to":"<id>","transport":"udp",
  *      "proto":"sip","hop":N,"label":"MESSAGE","wire":"<exact text>",...}
@@ -37,7 +37,9 @@ char     *pl_export_jsonl_line  (PlTrace             *trace,
 /* A text sequence diagram (ASCII), one column per node. Node events of
  * kind TIMEOUT, RULE and APP are shown as notes: a string field "note"
  * gives the text; otherwise the event name followed by the values of its
- * "status", "action", "method" and "reason" fields. */
+ * "action", "method", "status", "reason" and "detail" fields in insertion
+ * order, then "(timer X)" for a "timer" field. A DROP's string field
+ * "reason" is shown beside the arrow. */
 gboolean  pl_export_ladder      (PlTrace             *trace,
                                  GOutputStream       *out,
                                  GError             **error);

@@ -15,25 +15,9 @@
 
 #include "pl-node.h"
 #include "pl-scenario-private.h"
-#include "pl-wire.h"
 
 /* How many events a failure message lists. */
 #define N_SHOWN 3
-
-typedef struct {
-  char *title;            /* "alice -> proxy MESSAGE" */
-  int from;               /* node index, -1 for any */
-  int to;
-  char *method;           /* request=, or NULL */
-  int status_min;         /* response=, or 0 */
-  int status_max;
-  char *status_text;
-  PlEventKind event;
-  const char *proto;      /* interned */
-  char *header;
-  GRegex *matches;
-  GRegex *body_matches;
-} MsgPattern;
 
 typedef enum {
   EXPECT_FLOW,
@@ -50,11 +34,11 @@ struct _PlExpect {
   ExpectKind kind;
 
   /* EXPECT_FLOW */
-  GPtrArray *steps;       /* MsgPattern*, with names in step_names */
+  GPtrArray *steps;       /* PlMsgPattern*, with names in step_names */
   GPtrArray *step_names;  /* char*: "flow step 2: proxy -> bob MESSAGE" */
 
   /* EXPECT_MESSAGES */
-  MsgPattern *pattern;
+  PlMsgPattern *pattern;
 
   /* EXPECT_EVENT */
   int node;
@@ -67,6 +51,7 @@ struct _PlExpect {
   gint64 count;           /* -1 when not given */
   gint64 min;
   gint64 max;
+  gboolean default_count; /* none given: at least one */
 };
 
 static const char *const message_events[] = {
@@ -80,7 +65,7 @@ static const PlEventKind message_event_kinds[] = {
 static void
 msg_pattern_free (gpointer data)
 {
-  MsgPattern *p = data;
+  PlMsgPattern *p = data;
 
   if (p == NULL)
     return;
@@ -117,15 +102,18 @@ _pl_expect_free (PlExpect *expect)
   g_free (expect);
 }
 
+static void describe_count (GString        *s,
+                            const PlExpect *e);
+
 /* Parsing ------------------------------------------------------------ */
 
-static MsgPattern *
+static PlMsgPattern *
 parse_pattern (PlXmlContext  *ctx,
                PlSim         *sim,
                xmlNode       *element,
                GError       **error)
 {
-  MsgPattern *p = g_new0 (MsgPattern, 1);
+  PlMsgPattern *p = g_new0 (PlMsgPattern, 1);
   const char *request = pl_xml_attr (element, "request");
   const char *response = pl_xml_attr (element, "response");
   const char *header = pl_xml_attr (element, "header");
@@ -236,7 +224,10 @@ parse_counts (PlXmlContext  *ctx,
                          e->max, e->min);
   /* Nothing said: at least one. */
   if (e->count < 0 && e->min < 0 && e->max < 0)
-    e->min = 1;
+    {
+      e->min = 1;
+      e->default_count = TRUE;
+    }
   return TRUE;
 }
 
@@ -256,7 +247,7 @@ parse_flow (PlXmlContext  *ctx,
 
   pl_xml_foreach_element (element, msg)
     {
-      MsgPattern *p;
+      PlMsgPattern *p;
       const char *step = pl_xml_attr (msg, "step");
       g_autofree char *flow = NULL;
 
@@ -294,7 +285,17 @@ parse_messages (PlXmlContext  *ctx,
       _pl_expect_free (e);
       return NULL;
     }
-  e->name = g_strdup_printf ("messages %s", e->pattern->title);
+  {
+    GString *name = g_string_new ("messages ");
+
+    g_string_append (name, e->pattern->title);
+    if (!e->default_count)
+      {
+        g_string_append (name, ": ");
+        describe_count (name, e);
+      }
+    e->name = g_string_free (name, FALSE);
+  }
   return e;
 }
 
@@ -343,6 +344,11 @@ parse_event (PlXmlContext  *ctx,
     }
   if (e->fields->len > 0)
     g_string_append_c (name, ')');
+  if (!e->default_count)
+    {
+      g_string_append (name, ": ");
+      describe_count (name, e);
+    }
   e->name = g_string_free (name, FALSE);
   return e;
 }
@@ -365,319 +371,9 @@ _pl_expect_parse (PlXmlContext  *ctx,
   return NULL;
 }
 
-/* Reading message events --------------------------------------------- */
-
-static gboolean
-is_message_event (const PlTraceEvent *ev)
-{
-  switch (ev->kind)
-    {
-    case PL_EVENT_SEND:
-    case PL_EVENT_DELIVER:
-    case PL_EVENT_MALFORMED:
-    case PL_EVENT_DROP:
-    case PL_EVENT_RETRANSMIT:
-    case PL_EVENT_ABSORBED:
-      return TRUE;
-    case PL_EVENT_TIMEOUT:
-    case PL_EVENT_RULE:
-    case PL_EVENT_TIMER:
-    case PL_EVENT_STATE:
-    case PL_EVENT_APP:
-    default:
-      return FALSE;
-    }
-}
-
-/* Method or status of a message event, from its label ("MESSAGE",
- * "486 Busy Here"), or from its bytes when it has none. */
-static void
-event_start_line (const PlTraceEvent  *ev,
-                  char               **method,
-                  int                 *status)
-{
-  const char *label = ev->label;
-  g_autofree char *parsed = NULL;
-
-  *method = NULL;
-  *status = 0;
-  if ((label == NULL || *label == '\0') && ev->wire != NULL)
-    {
-      g_autoptr(msg_t) msg = pl_wire_parse (ev->wire, NULL);
-
-      if (msg != NULL && sip_object (msg) != NULL)
-        label = parsed = pl_wire_label (sip_object (msg));
-    }
-  if (label == NULL)
-    return;
-
-  if (g_ascii_isdigit (label[0]) && g_ascii_isdigit (label[1]) && g_ascii_isdigit (label[2]) &&
-      (label[3] == '\0' || label[3] == ' '))
-    *status = (label[0] - '0') * 100 + (label[1] - '0') * 10 + (label[2] - '0');
-  else
-    *method = g_strndup (label, strcspn (label, " "));
-}
-
-/* Header lines of raw bytes, for what sofia-sip cannot parse. */
-static char *
-text_header_value (GBytes     *wire,
-                   const char *name)
-{
-  gsize len;
-  const char *data = g_bytes_get_data (wire, &len);
-  const char *end = data + len;
-  const char *line = memchr (data, '\n', len);
-  gsize name_len = strlen (name);
-  GString *out = NULL;
-
-  /* Skip the start line; stop at the empty line before the body. */
-  while (line != NULL && ++line < end)
-    {
-      const char *eol = memchr (line, '\n', end - line);
-      const char *stop = eol ? eol : end;
-      const char *p = line + name_len;
-
-      if (stop > line && stop[-1] == '\r')
-        stop--;
-      if (stop == line)
-        break;
-      if (p <= stop && g_ascii_strncasecmp (line, name, name_len) == 0)
-        {
-          while (p < stop && (*p == ' ' || *p == '\t'))
-            p++;
-          if (p < stop && *p == ':')
-            {
-              g_autofree char *value = g_strndup (p + 1, stop - p - 1);
-
-              g_strstrip (value);
-              if (out == NULL)
-                out = g_string_new (value);
-              else
-                g_string_append_printf (out, ", %s", value);
-            }
-        }
-      line = eol;
-    }
-  return out ? g_string_free (out, FALSE) : NULL;
-}
-
-static char *
-event_header_value (const PlTraceEvent *ev,
-                    const char         *name)
-{
-  g_autoptr(msg_t) msg = NULL;
-  char *value = NULL;
-
-  if (ev->wire == NULL)
-    return NULL;
-  msg = pl_wire_parse (ev->wire, NULL);
-  if (msg != NULL)
-    value = pl_wire_header_value (msg, name);
-  if (value == NULL && (msg == NULL || ev->kind == PL_EVENT_MALFORMED))
-    value = text_header_value (ev->wire, name);
-  return value;
-}
-
-static gboolean
-regex_match_bytes (GRegex     *regex,
-                   const char *data,
-                   gsize       len)
-{
-  g_autofree char *valid = NULL;
-
-  if (!g_utf8_validate_len (data, len, NULL))
-    {
-      valid = g_utf8_make_valid (data, len);
-      data = valid;
-      len = strlen (valid);
-    }
-  return g_regex_match_full (regex, data, len, 0, 0, NULL, NULL);
-}
-
-static gboolean
-event_body_matches (const PlTraceEvent *ev,
-                    GRegex             *regex)
-{
-  gsize len = 0;
-  const char *data = ev->wire ? g_bytes_get_data (ev->wire, &len) : NULL;
-  const char *body;
-
-  if (data == NULL)
-    return regex_match_bytes (regex, "", 0);
-  body = g_strstr_len (data, len, "\r\n\r\n");
-  if (body != NULL)
-    body += 4;
-  else if ((body = g_strstr_len (data, len, "\n\n")) != NULL)
-    body += 2;
-  else
-    body = data + len;
-  return regex_match_bytes (regex, body, data + len - body);
-}
-
-static const char *
-node_name (PlSim *sim,
-           int    index)
-{
-  const char *id = index >= 0 ? pl_trace_get_node_id (pl_sim_get_trace (sim), index) : NULL;
-
-  return id ? id : "?";
-}
-
-static void
-append_time (GString *s,
-             PlTime   t)
-{
-  if (t < 0)
-    {
-      g_string_append_c (s, '-');
-      t = -t;
-    }
-  g_string_append_printf (s, "%" G_GINT64_FORMAT ".%06ds", t / G_USEC_PER_SEC,
-                          (int) (t % G_USEC_PER_SEC));
-}
-
-static void
-append_message_event (GString            *s,
-                      PlSim              *sim,
-                      const PlTraceEvent *ev)
-{
-  g_string_append_printf (s, "#%" G_GUINT64_FORMAT " at ", ev->index);
-  append_time (s, ev->t_us);
-  g_string_append_printf (s, " %s -> %s %s (%s)", node_name (sim, ev->from),
-                          node_name (sim, ev->to), ev->label ? ev->label : "?",
-                          pl_event_kind_to_string (ev->kind));
-}
-
-/* Matching a pattern -------------------------------------------------- */
-
-/* How close a message event came to a pattern. */
-enum {
-  CLOSE_FROM = 1 << 0,
-  CLOSE_TO = 1 << 1,
-  CLOSE_WHAT = 1 << 2,    /* method or status */
-};
-
-/* Does @ev match @p? With @why, lists what differs, scores how close it
- * came (the hop and the method count most) and sets the CLOSE_* bits in
- * @close; the header and body are only looked at when everything else
- * matches. */
-static gboolean
-pattern_matches (const MsgPattern   *p,
-                 PlSim              *sim,
-                 const PlTraceEvent *ev,
-                 GString            *why,
-                 int                *score,
-                 guint              *close)
-{
-  g_autofree char *method = NULL;
-  int status, n_wrong = 0, points = 0;
-  guint bits = 0;
-
-  if (score)
-    *score = 0;
-  if (close)
-    *close = 0;
-  if (!is_message_event (ev) || ev->proto != p->proto)
-    return FALSE;
-
-#define WRONG(...) G_STMT_START {                                   \
-    n_wrong++;                                                      \
-    if (why == NULL) return FALSE;                                  \
-    g_string_append_printf (why, "%s", why->len ? "; " : "");       \
-    g_string_append_printf (why, __VA_ARGS__);                      \
-  } G_STMT_END
-#define RIGHT(n, bit) G_STMT_START { points += (n); bits |= (bit); } G_STMT_END
-
-  if (p->from >= 0 && ev->from != p->from)
-    WRONG ("from %s, not %s", node_name (sim, ev->from), node_name (sim, p->from));
-  else
-    RIGHT (2, CLOSE_FROM);
-  if (p->to >= 0 && ev->to != p->to)
-    WRONG ("to %s, not %s", node_name (sim, ev->to), node_name (sim, p->to));
-  else
-    RIGHT (2, CLOSE_TO);
-
-  if (p->method || p->status_min)
-    {
-      event_start_line (ev, &method, &status);
-      if (p->method && g_strcmp0 (method, p->method) != 0)
-        {
-          if (method)
-            WRONG ("a %s request, not %s", method, p->method);
-          else
-            WRONG ("a %d response, not a %s request", status, p->method);
-        }
-      else if (p->status_min && (status < p->status_min || status > p->status_max))
-        {
-          if (status)
-            WRONG ("status %d, not %s", status, p->status_text);
-          else
-            WRONG ("a %s request, not a %s response", method ? method : "?", p->status_text);
-        }
-      else
-        RIGHT (3, CLOSE_WHAT);
-    }
-  else
-    RIGHT (3, CLOSE_WHAT);
-
-  if (ev->kind != p->event)
-    WRONG ("event %s, not %s", pl_event_kind_to_string (ev->kind),
-           pl_event_kind_to_string (p->event));
-  else
-    RIGHT (1, 0);
-
-  if (n_wrong == 0)
-    {
-      if (p->header != NULL)
-        {
-          g_autofree char *value = event_header_value (ev, p->header);
-
-          if (value == NULL)
-            WRONG ("no %s header", p->header);
-          else if (p->matches && !regex_match_bytes (p->matches, value, strlen (value)))
-            WRONG ("%s is '%s', which does not match /%s/", p->header, value,
-                   g_regex_get_pattern (p->matches));
-          else
-            RIGHT (1, 0);
-        }
-      if (p->body_matches != NULL)
-        {
-          if (!event_body_matches (ev, p->body_matches))
-            WRONG ("the body does not match /%s/", g_regex_get_pattern (p->body_matches));
-          else
-            RIGHT (1, 0);
-        }
-    }
-
-#undef WRONG
-#undef RIGHT
-
-  if (score)
-    *score = points;
-  if (close)
-    *close = bits;
-  return n_wrong == 0;
-}
-
-static void
-describe_pattern (GString          *s,
-                  const MsgPattern *p)
-{
-  g_string_append (s, p->title);
-  if (p->event == PL_EVENT_DELIVER)
-    g_string_append (s, " (deliver)");
-  if (p->header && p->matches)
-    g_string_append_printf (s, " with %s matching /%s/", p->header, g_regex_get_pattern (p->matches));
-  else if (p->header)
-    g_string_append_printf (s, " with a %s header", p->header);
-  if (p->body_matches)
-    g_string_append_printf (s, "%s a body matching /%s/", p->header ? " and" : " with",
-                            g_regex_get_pattern (p->body_matches));
-}
-
 /* Why step @p found no match after trace index @start. */
 static char *
-explain_flow_failure (const MsgPattern   *p,
+explain_flow_failure (const PlMsgPattern   *p,
                       PlSim              *sim,
                       guint               start,
                       const PlTraceEvent *previous)
@@ -691,11 +387,11 @@ explain_flow_failure (const MsgPattern   *p,
   int best_score = -1;
   guint shown = 0, more = 0;
 
-  describe_pattern (s, p);
+  _pl_msg_describe_pattern (s, p);
   if (previous != NULL)
     {
       g_string_append_printf (s, " after #%" G_GUINT64_FORMAT " (", previous->index);
-      append_time (s, previous->t_us);
+      _pl_msg_append_time (s, previous->t_us);
       g_string_append (s, ")");
     }
   g_string_append (s, "; got ");
@@ -708,13 +404,13 @@ explain_flow_failure (const MsgPattern   *p,
       guint close;
       int score;
 
-      if (!is_message_event (ev) || ev->proto != p->proto)
+      if (!_pl_msg_is_message_event (ev) || ev->proto != p->proto)
         continue;
       why = g_string_new (NULL);
-      pattern_matches (p, sim, ev, why, &score, &close);
+      _pl_msg_pattern_matches (p, sim, ev, why, &score, &close);
       /* A candidate is the same hop, or the same message on one end of it. */
-      hop = (close & (CLOSE_FROM | CLOSE_TO)) == (CLOSE_FROM | CLOSE_TO);
-      what = (close & CLOSE_WHAT) && (close & (CLOSE_FROM | CLOSE_TO));
+      hop = (close & (PL_MSG_CLOSE_FROM | PL_MSG_CLOSE_TO)) == (PL_MSG_CLOSE_FROM | PL_MSG_CLOSE_TO);
+      what = (close & PL_MSG_CLOSE_WHAT) && (close & (PL_MSG_CLOSE_FROM | PL_MSG_CLOSE_TO));
       if (why->len > 0 && (hop || what) && score > best_score)
         {
           best = ev;
@@ -727,7 +423,7 @@ explain_flow_failure (const MsgPattern   *p,
   if (best != NULL)
     {
       g_string_append (s, "closest ");
-      append_message_event (s, sim, best);
+      _pl_msg_append_event (s, sim, best);
       g_string_append_printf (s, ": %s", best_why);
     }
   else
@@ -738,7 +434,7 @@ explain_flow_failure (const MsgPattern   *p,
     {
       const PlTraceEvent *ev = pl_trace_get_event (trace, i);
 
-      if (pattern_matches (p, sim, ev, NULL, NULL, NULL))
+      if (_pl_msg_pattern_matches (p, sim, ev, NULL, NULL, NULL))
         {
           earlier = ev;
           break;
@@ -747,7 +443,7 @@ explain_flow_failure (const MsgPattern   *p,
   if (earlier != NULL)
     {
       g_string_append (s, "; a matching ");
-      append_message_event (s, sim, earlier);
+      _pl_msg_append_event (s, sim, earlier);
       g_string_append (s, " comes before the previous step's match");
     }
 
@@ -755,7 +451,7 @@ explain_flow_failure (const MsgPattern   *p,
     {
       const PlTraceEvent *ev = pl_trace_get_event (trace, i);
 
-      if (!is_message_event (ev))
+      if (!_pl_msg_is_message_event (ev))
         continue;
       if (shown == N_SHOWN)
         {
@@ -763,7 +459,7 @@ explain_flow_failure (const MsgPattern   *p,
           continue;
         }
       g_string_append (s, shown == 0 ? "; next message events: " : ", ");
-      append_message_event (s, sim, ev);
+      _pl_msg_append_event (s, sim, ev);
       shown++;
     }
   if (more > 0)
@@ -787,7 +483,7 @@ check_flow (PlExpect *e,
 
   for (guint s = 0; s < e->steps->len; s++)
     {
-      const MsgPattern *p = g_ptr_array_index (e->steps, s);
+      const PlMsgPattern *p = g_ptr_array_index (e->steps, s);
       const char *name = g_ptr_array_index (e->step_names, s);
       const PlTraceEvent *match = NULL;
 
@@ -800,7 +496,7 @@ check_flow (PlExpect *e,
         {
           const PlTraceEvent *ev = pl_trace_get_event (trace, i);
 
-          if (pattern_matches (p, sim, ev, NULL, NULL, NULL))
+          if (_pl_msg_pattern_matches (p, sim, ev, NULL, NULL, NULL))
             match = ev;
         }
       if (match == NULL)
@@ -835,7 +531,7 @@ describe_count (GString        *s,
   if (e->count >= 0)
     g_string_append_printf (s, "exactly %" G_GINT64_FORMAT, e->count);
   else if (e->min >= 0 && e->max >= 0)
-    g_string_append_printf (s, "%" G_GINT64_FORMAT " to %" G_GINT64_FORMAT, e->min, e->max);
+    g_string_append_printf (s, "from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT, e->min, e->max);
   else if (e->min >= 0)
     g_string_append_printf (s, "at least %" G_GINT64_FORMAT, e->min);
   else
@@ -856,7 +552,7 @@ check_messages (PlExpect *e,
     {
       const PlTraceEvent *ev = pl_trace_get_event (trace, i);
 
-      if (pattern_matches (e->pattern, sim, ev, NULL, NULL, NULL))
+      if (_pl_msg_pattern_matches (e->pattern, sim, ev, NULL, NULL, NULL))
         g_ptr_array_add (matched, (gpointer) ev);
     }
   if (count_holds (e, matched->len))
@@ -868,12 +564,12 @@ check_messages (PlExpect *e,
   s = g_string_new ("expected ");
   describe_count (s, e);
   g_string_append (s, " ");
-  describe_pattern (s, e->pattern);
+  _pl_msg_describe_pattern (s, e->pattern);
   g_string_append_printf (s, "; got %u", matched->len);
   for (guint i = 0; i < matched->len && i < N_SHOWN; i++)
     {
       g_string_append (s, i == 0 ? ": " : ", ");
-      append_message_event (s, sim, g_ptr_array_index (matched, i));
+      _pl_msg_append_event (s, sim, g_ptr_array_index (matched, i));
     }
   if (matched->len > N_SHOWN)
     g_string_append_printf (s, " and %u more", matched->len - N_SHOWN);
@@ -922,8 +618,8 @@ append_node_event (GString            *s,
                    const PlTraceEvent *ev)
 {
   g_string_append_printf (s, "#%" G_GUINT64_FORMAT " at ", ev->index);
-  append_time (s, ev->t_us);
-  g_string_append_printf (s, " on %s", node_name (sim, ev->node));
+  _pl_msg_append_time (s, ev->t_us);
+  g_string_append_printf (s, " on %s", _pl_msg_node_name (sim, ev->node));
   for (guint f = 0; f < ev->n_fields; f++)
     {
       g_autofree char *text = field_text (&ev->fields[f]);
@@ -950,7 +646,7 @@ check_event (PlExpect *e,
     {
       const PlTraceEvent *ev = pl_trace_get_event (trace, i);
 
-      if (is_message_event (ev) || ev->name == NULL || !g_str_equal (ev->name, e->event_name))
+      if (_pl_msg_is_message_event (ev) || ev->name == NULL || !g_str_equal (ev->name, e->event_name))
         continue;
       if (e->node >= 0 && ev->node != e->node)
         continue;
@@ -967,7 +663,9 @@ check_event (PlExpect *e,
 
   s = g_string_new ("expected ");
   describe_count (s, e);
-  g_string_append_printf (s, " '%s' event", e->event_name);
+  g_string_append_printf (s, " '%s' %s", e->event_name,
+                          e->count == 1 || (e->count < 0 && e->min == 1 && e->max < 0)
+                            ? "event" : "events");
   if (e->node_id)
     g_string_append_printf (s, " on %s", e->node_id);
   for (guint f = 0; f < e->fields->len; f++)

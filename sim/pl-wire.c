@@ -155,7 +155,10 @@ pl_wire_header_value (msg_t      *msg,
     return NULL;
 
   href = msg_find_hclass (sip_default_mclass (), name, NULL);
-  if (href && href->hr_class && href->hr_class->hc_name && href->hr_offset)
+  /* Unknown names map to sofia-sip's catch-all class: those are read
+   * from the list of unknown headers below. */
+  if (href && href->hr_class && href->hr_class->hc_name && href->hr_offset
+      && href->hr_class->hc_hash != msg_unknown_hash)
     {
       msg_header_t *h = *(msg_header_t **) ((char *) sip + href->hr_offset);
 

@@ -162,6 +162,17 @@ fixture_setup (Fixture       *fixture,
   pl_trace_event_add_string (ev, "status", "delivered");
   pl_trace_commit (trace, ev);
 
+  /* A retransmission absorbed by a server transaction is recorded by the
+   * node, without hop: a node event despite its kind. */
+  ev = pl_trace_begin_node (trace, PL_MSEC (1300), PL_EVENT_ABSORBED, NULL, PCSCF);
+  pl_trace_event_add_string (ev, "label", "REGISTER");
+  pl_trace_event_add_string (ev, "by", "server transaction");
+  pl_trace_commit (trace, ev);
+  ev = pl_trace_begin_node (trace, PL_SEC (33), PL_EVENT_TIMEOUT, NULL, UE);
+  pl_trace_event_add_string (ev, "timer", "F");
+  pl_trace_event_add_string (ev, "method", "REGISTER");
+  pl_trace_commit (trace, ev);
+
   fixture->trace = trace;
 }
 
@@ -293,6 +304,10 @@ test_jsonl_lines (Fixture       *fixture,
                    "\"to\":\"psa\",\"transport\":\"tcp\",\"proto\":\"sip\","
                    "\"hop\":5,\"label\":\"200 OK\",\"wire\":\"" MESSAGE_OK_JSON "\"}");
 
+  g_assert_cmpstr (lines[14], ==,
+                   "{\"t_us\":1300000,\"event\":\"absorbed\",\"node\":\"pcscf\","
+                   "\"label\":\"REGISTER\",\"by\":\"server transaction\"}");
+
   line = pl_export_jsonl_line (fixture->trace, pl_trace_get_event (fixture->trace, 9));
   g_assert_cmpstr (line, ==, lines[9]);
 }
@@ -335,13 +350,14 @@ test_ladder (Fixture       *fixture,
   g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
   /* Every timed row, in order: STATE and TIMER events are left out. */
   static const char *const rows[] = {
-    "^ 0\\.000000s +\\|-+ REGISTER -+X \\| .* dropped \\(loss\\)$",
-    "^ 0\\.500000s +\\|-+ REGISTER \\(rtx\\) -+>\\| ",
-    "^ 0\\.540000s +\\|<-+ 200 OK -+\\| ",
-    "^ 1\\.000000s +\\| +\\| +\\|<-+ MESSAGE -+\\|$",
-    "^ 1\\.010000s +\\| +\\| +\\* rule delay +\\|$",
-    "^ 1\\.260000s +\\| +\\| +\\|-+ 200 OK -+>\\|$",
-    "^ 1\\.270000s +\\| +\\| +\\| +\\* push-delivered delivered$",
+    "^  0\\.000000s +\\|-+ REGISTER -+X \\| .* dropped \\(loss\\)$",
+    "^  0\\.500000s +\\|-+ REGISTER \\(rtx\\) -+>\\| ",
+    "^  0\\.540000s +\\|<-+ 200 OK -+\\| ",
+    "^  1\\.000000s +\\| +\\| +\\|<-+ MESSAGE -+\\|$",
+    "^  1\\.010000s +\\| +\\| +\\* rule delay +\\|$",
+    "^  1\\.260000s +\\| +\\| +\\|-+ 200 OK -+>\\|$",
+    "^  1\\.270000s +\\| +\\| +\\| +\\* push-delivered delivered$",
+    "^ 33\\.000000s +\\* timeout REGISTER \\(timer F\\) +\\| +\\|$",
   };
   g_autoptr(GRegex) timed = g_regex_new ("^ *[0-9]+\\.[0-9]{6}s ", 0, 0, NULL);
   const char *ids = lines[0];
