@@ -127,33 +127,6 @@ append_string_or_null (GString    *str,
     append_json_string (str, value, strlen (value));
 }
 
-/* By kind, and by shape: the engine records an ABSORBED event either for a
- * message (from, to, hop) or for the node that absorbed it. */
-static gboolean
-is_message_event (const PlTraceEvent *event)
-{
-  if (event->node >= 0)
-    return FALSE;
-
-  switch (event->kind)
-    {
-    case PL_EVENT_SEND:
-    case PL_EVENT_DELIVER:
-    case PL_EVENT_MALFORMED:
-    case PL_EVENT_DROP:
-    case PL_EVENT_RETRANSMIT:
-    case PL_EVENT_ABSORBED:
-      return TRUE;
-    case PL_EVENT_TIMEOUT:
-    case PL_EVENT_RULE:
-    case PL_EVENT_TIMER:
-    case PL_EVENT_STATE:
-    case PL_EVENT_APP:
-    default:
-      return FALSE;
-    }
-}
-
 static void
 append_line (GString            *str,
              PlTrace            *trace,
@@ -163,7 +136,7 @@ append_line (GString            *str,
   append_key (str, "event");
   append_string_or_null (str, event->name);
 
-  if (is_message_event (event))
+  if (pl_trace_event_is_message (event))
     {
       append_key (str, "from");
       append_string_or_null (str, pl_trace_get_node_id (trace, event->from));

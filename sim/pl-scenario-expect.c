@@ -404,7 +404,7 @@ explain_flow_failure (const PlMsgPattern   *p,
       guint close;
       int score;
 
-      if (!_pl_msg_is_message_event (ev) || ev->proto != p->proto)
+      if (!pl_trace_event_is_message (ev) || ev->proto != p->proto)
         continue;
       why = g_string_new (NULL);
       _pl_msg_pattern_matches (p, sim, ev, why, &score, &close);
@@ -451,7 +451,7 @@ explain_flow_failure (const PlMsgPattern   *p,
     {
       const PlTraceEvent *ev = pl_trace_get_event (trace, i);
 
-      if (!_pl_msg_is_message_event (ev))
+      if (!pl_trace_event_is_message (ev))
         continue;
       if (shown == N_SHOWN)
         {
@@ -646,7 +646,7 @@ check_event (PlExpect *e,
     {
       const PlTraceEvent *ev = pl_trace_get_event (trace, i);
 
-      if (_pl_msg_is_message_event (ev) || ev->name == NULL || !g_str_equal (ev->name, e->event_name))
+      if (pl_trace_event_is_message (ev) || ev->name == NULL || !g_str_equal (ev->name, e->event_name))
         continue;
       if (e->node >= 0 && ev->node != e->node)
         continue;

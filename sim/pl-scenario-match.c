@@ -12,32 +12,6 @@
 
 /* Reading message events --------------------------------------------- */
 
-/* The engine records an ABSORBED event either for a message or for the
- * node that absorbed it; only the first is a message event. */
-gboolean
-_pl_msg_is_message_event (const PlTraceEvent *ev)
-{
-  if (ev->node >= 0)
-    return FALSE;
-  switch (ev->kind)
-    {
-    case PL_EVENT_SEND:
-    case PL_EVENT_DELIVER:
-    case PL_EVENT_MALFORMED:
-    case PL_EVENT_DROP:
-    case PL_EVENT_RETRANSMIT:
-    case PL_EVENT_ABSORBED:
-      return TRUE;
-    case PL_EVENT_TIMEOUT:
-    case PL_EVENT_RULE:
-    case PL_EVENT_TIMER:
-    case PL_EVENT_STATE:
-    case PL_EVENT_APP:
-    default:
-      return FALSE;
-    }
-}
-
 /* Method or status of a message event, from its label ("MESSAGE",
  * "486 Busy Here"), or from its bytes when it has none. */
 static void
@@ -220,7 +194,7 @@ _pl_msg_pattern_matches (const PlMsgPattern *p,
     *score = 0;
   if (close)
     *close = 0;
-  if (!_pl_msg_is_message_event (ev) || ev->proto != p->proto)
+  if (!pl_trace_event_is_message (ev) || ev->proto != p->proto)
     return FALSE;
 
 #define WRONG(...) G_STMT_START {                                   \

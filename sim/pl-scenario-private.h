@@ -51,7 +51,6 @@ void      _pl_expect_check       (PlExpect *expect,
                                   PlReport *report);
 
 /* pl-scenario-match.c */
-gboolean  _pl_msg_is_message_event (const PlTraceEvent *ev);
 /* Does @ev match @p? With @why, lists what differs, scores how close it
  * came (the hop and the method count most) and sets PL_MSG_CLOSE_* bits
  * in @close. */

@@ -342,3 +342,27 @@ pl_trace_event_get_field (const PlTraceEvent *event,
       return &event->fields[i];
   return NULL;
 }
+
+gboolean
+pl_trace_event_is_message (const PlTraceEvent *event)
+{
+  g_return_val_if_fail (event != NULL, FALSE);
+
+  switch (event->kind)
+    {
+    case PL_EVENT_SEND:
+    case PL_EVENT_DELIVER:
+    case PL_EVENT_MALFORMED:
+    case PL_EVENT_DROP:
+    case PL_EVENT_RETRANSMIT:
+      return TRUE;
+    case PL_EVENT_ABSORBED:
+    case PL_EVENT_TIMEOUT:
+    case PL_EVENT_RULE:
+    case PL_EVENT_TIMER:
+    case PL_EVENT_STATE:
+    case PL_EVENT_APP:
+    default:
+      return FALSE;
+    }
+}

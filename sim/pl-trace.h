@@ -109,6 +109,10 @@ void                pl_trace_event_add_bool (PlTraceEvent *event,
 void                pl_trace_commit         (PlTrace      *self,
                                              PlTraceEvent *event);
 
+/* Send, retransmit, deliver, malformed and drop events carry a message
+ * (from, to, hop, wire); every other kind is a node event. */
+gboolean            pl_trace_event_is_message (const PlTraceEvent *event);
+
 const PlField      *pl_trace_event_get_field (const PlTraceEvent *event,
                                               const char         *key);
 
