@@ -568,9 +568,13 @@ client_receive (PlClientTxn *txn,
     {
       if (txn->state != TXN_PROCEEDING)
         client_set_state (txn, TXN_PROCEEDING);
-      /* An INVITE is no longer retransmitted once a provisional arrived. */
+      /* §17.1.1.2: in Proceeding an INVITE is neither retransmitted nor
+       * timed out by timer B; it rings until a final response or CANCEL. */
       if (txn->invite)
-        cancel_timer (txn->stack, &txn->retransmit);
+        {
+          cancel_timer (txn->stack, &txn->retransmit);
+          cancel_timer (txn->stack, &txn->timeout);
+        }
       client_pass_up (txn, msg);
       if (txn->cancel_pending && !txn->cancel_sent && txn->state == TXN_PROCEEDING)
         send_cancel (txn);
@@ -644,7 +648,9 @@ on_server_terminate (gpointer data)
   PlServerTxn *txn = data;
 
   txn->timeout = NULL;
-  server_set_state (txn, TXN_TERMINATED);
+  /* A 2xx to an INVITE terminated it already (§17.2.1). */
+  if (txn->state != TXN_TERMINATED)
+    server_set_state (txn, TXN_TERMINATED);
   g_hash_table_remove (txn->stack->servers, txn->key);
 }
 
