@@ -25,11 +25,12 @@ typedef enum {
   TXN_PROCEEDING,
   TXN_COMPLETED,
   TXN_CONFIRMED,
+  TXN_ACCEPTED,
   TXN_TERMINATED,
 } TxnState;
 
 static const char *const state_names[] = {
-  "calling", "trying", "proceeding", "completed", "confirmed", "terminated",
+  "calling", "trying", "proceeding", "completed", "confirmed", "accepted", "terminated",
 };
 
 struct _PlStack {
@@ -648,9 +649,7 @@ on_server_terminate (gpointer data)
   PlServerTxn *txn = data;
 
   txn->timeout = NULL;
-  /* A 2xx to an INVITE terminated it already (§17.2.1). */
-  if (txn->state != TXN_TERMINATED)
-    server_set_state (txn, TXN_TERMINATED);
+  server_set_state (txn, TXN_TERMINATED);
   g_hash_table_remove (txn->stack->servers, txn->key);
 }
 
@@ -751,10 +750,12 @@ pl_server_txn_respond (PlServerTxn *txn,
 
   if (txn->invite && status < 300)
     {
-      /* §17.2.1: a 2xx ends the INVITE server transaction; the TU
-       * retransmits it until the ACK. Freed once the TU has returned. */
-      server_set_state (txn, TXN_TERMINATED);
-      txn->timeout = pl_node_add_timer (node, 0, on_server_terminate, txn, NULL);
+      /* RFC 6026 §7.1 (updating §17.2.1): after a 2xx the transaction
+       * waits in Accepted for timer L = 64*T1, absorbing retransmitted
+       * INVITEs so they never reach the TU as a new call; the TU itself
+       * retransmits the 2xx until the ACK. */
+      server_set_state (txn, TXN_ACCEPTED);
+      txn->timeout = pl_node_add_timer (node, 64 * PL_T1, on_server_terminate, txn, NULL);
       return;
     }
 
@@ -885,9 +886,9 @@ server_receive (PlStack *stack,
         }
 
       /* A retransmitted request: resend the last response, if any
-       * (§17.2.1, §17.2.2). */
+       * (§17.2.1, §17.2.2); in Accepted only absorb it (RFC 6026 §8.7). */
       record_absorbed (stack, sip, "server transaction");
-      if (txn->last_response)
+      if (txn->last_response && txn->state != TXN_ACCEPTED)
         {
           g_autoptr (msg_t) last = pl_wire_parse (txn->last_response, NULL);
           g_autofree char *label = pl_wire_label (last ? sip_object (last) : NULL);
