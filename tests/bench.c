@@ -15,7 +15,6 @@
 #define G_LOG_DOMAIN "pushlab-bench"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "pl-models.h"
@@ -41,6 +40,18 @@ typedef struct {
   PlUserAgent *ua;       /* owned by the sim */
   char *uri;
 } Caller;
+
+typedef struct {
+  guint n_nodes;
+  guint64 hops;
+  guint n_events;
+  guint64 responses;
+  double wall_s;
+  PlTime virtual_end;
+  gint64 rss_start, rss_built, rss_run, rss_after, peak_rss; /* KiB */
+  gsize floor_wire_bytes;
+  double floor_rate;
+} Figures;
 
 /* Memory figures of /proc/self/status, in KiB; -1 when unknown. */
 static gint64
@@ -163,7 +174,6 @@ find_message_wire (PlTrace *trace)
 static guint64
 count_responses_200 (PlTrace *trace)
 {
-  const char *response = g_intern_static_string ("response");
   guint n = pl_trace_get_n_events (trace);
   guint64 count = 0;
 
@@ -172,7 +182,7 @@ count_responses_200 (PlTrace *trace)
       const PlTraceEvent *event = pl_trace_get_event (trace, i);
       const PlField *status;
 
-      if (event->kind != PL_EVENT_APP || event->name != response)
+      if (event->kind != PL_EVENT_APP || g_strcmp0 (event->name, "response") != 0)
         continue;
       status = pl_trace_event_get_field (event, "status");
       if (status && status->type == PL_FIELD_INT && status->num == 200)
@@ -204,30 +214,32 @@ check_floor_wire (GBytes *wire)
   return TRUE;
 }
 
-/* Round trips per second of parse + serialize of @wire. */
+/* Seconds for @iterations round trips of @wire, the way every hop pays
+ * them: pl_wire_parse() with the problem check, then pl_wire_serialize(). */
 static double
-measure_floor (GBytes *wire,
-               gint64  iterations)
+time_round_trips (GBytes *wire,
+                  gint64  iterations)
 {
-  gint64 start;
-  double elapsed;
+  gint64 start = g_get_monotonic_time ();
 
-  /* Warm the allocator and the caches first. */
-  for (gint64 i = 0; i < iterations / 10 + 1; i++)
-    {
-      g_autofree char *problem = NULL;
-      g_autoptr (msg_t) msg = pl_wire_parse (wire, &problem);
-      g_autoptr (GBytes) out = pl_wire_serialize (msg);
-    }
-
-  start = g_get_monotonic_time ();
   for (gint64 i = 0; i < iterations; i++)
     {
       g_autofree char *problem = NULL;
       g_autoptr (msg_t) msg = pl_wire_parse (wire, &problem);
-      g_autoptr (GBytes) out = pl_wire_serialize (msg);
+
+      g_bytes_unref (pl_wire_serialize (msg));
     }
-  elapsed = seconds_since (start);
+  return seconds_since (start);
+}
+
+static double
+measure_floor (GBytes *wire,
+               gint64  iterations)
+{
+  double elapsed;
+
+  time_round_trips (wire, iterations / 10 + 1); /* warms the allocator and caches */
+  elapsed = time_round_trips (wire, iterations);
   return elapsed > 0 ? (double) iterations / elapsed : 0;
 }
 
@@ -283,96 +295,111 @@ parse_options (Bench  *bench,
   return TRUE;
 }
 
+static void
+print_figures (const Bench   *bench,
+               const Figures *f)
+{
+  double hop_rate = f->wall_s > 0 ? (double) f->hops / f->wall_s : 0;
+
+  printf ("agents: %d\n", bench->agents);
+  printf ("messages: %d\n", bench->messages);
+  printf ("nodes: %u\n", f->n_nodes);
+  printf ("hops: %" G_GUINT64_FORMAT "\n", f->hops);
+  printf ("trace_events: %u\n", f->n_events);
+  printf ("wall_s: %.3f\n", f->wall_s);
+  printf ("hops_per_s: %.0f\n", hop_rate);
+  printf ("virtual_s: %.3f\n", (double) f->virtual_end / G_USEC_PER_SEC);
+  printf ("peak_rss_kib: %" G_GINT64_FORMAT "\n", f->peak_rss);
+  printf ("rss_per_node_kib: %.2f\n", (double) (f->rss_built - f->rss_start) / f->n_nodes);
+  printf ("bytes_per_trace_event: %.0f\n",
+          f->n_events ? (double) (f->rss_after - f->rss_run) * 1024 / f->n_events : 0);
+  printf ("floor_wire_bytes: %" G_GSIZE_FORMAT "\n", f->floor_wire_bytes);
+  printf ("floor_roundtrips_per_s: %.0f\n", f->floor_rate);
+  printf ("ratio_to_floor: %.3f\n", f->floor_rate > 0 ? hop_rate / f->floor_rate : 0);
+  printf ("responses_200: %" G_GUINT64_FORMAT "\n", f->responses);
+  g_printerr ("pushlab-bench: %" G_GUINT64_FORMAT " MESSAGEs, %.1f%% of the parse/serialize floor\n",
+              (guint64) bench->agents * (guint64) bench->messages,
+              f->floor_rate > 0 ? 100 * hop_rate / f->floor_rate : 0);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   Bench bench = { 0 };
+  Figures f = { 0 };
   g_autoptr (PlSim) sim = NULL;
   g_autoptr (GArray) callers = NULL;
   g_autoptr (GBytes) wire = NULL;
-  g_autofree char *body = NULL;
+  g_autoptr (GBytes) body = NULL;
+  char *text;
   PlTrace *trace;
-  gint64 rss_start, rss_built, rss_run, start;
-  guint64 hops, expected, responses;
-  guint n_nodes, n_events;
-  double wall, floor_rate, hop_rate;
+  guint64 expected;
+  gboolean ok = TRUE;
+  gint64 start;
 
   if (!parse_options (&bench, &argc, &argv))
     return 2;
 
   pl_models_register ();
-  body = g_malloc (BODY_SIZE);
+  text = g_malloc (BODY_SIZE);
   for (gsize i = 0; i < BODY_SIZE; i++)
-    body[i] = i % 64 == 63 ? '\n' : "PushLab benchmark payload. "[i % 27];
-  bench.body = g_bytes_new_take (g_steal_pointer (&body), BODY_SIZE);
+    text[i] = i % 64 == 63 ? '\n' : "PushLab benchmark payload. "[i % 27];
+  bench.body = body = g_bytes_new_take (text, BODY_SIZE);
 
   sim = pl_sim_new ((guint64) bench.seed);
   trace = pl_sim_get_trace (sim);
 
-  rss_start = proc_status_kib ("VmRSS");
+  f.rss_start = proc_status_kib ("VmRSS");
   callers = build_network (&bench, sim);
-  rss_built = proc_status_kib ("VmRSS");
-  n_nodes = pl_sim_get_n_nodes (sim);
+  f.rss_built = proc_status_kib ("VmRSS");
+  f.n_nodes = pl_sim_get_n_nodes (sim);
 
   schedule_messages (&bench, sim, callers);
   pl_sim_start (sim);
-  rss_run = proc_status_kib ("VmRSS");
+  f.rss_run = proc_status_kib ("VmRSS");
 
   g_printerr ("pushlab-bench: %d callers x %d MESSAGEs through one proxy (%u nodes)...\n",
-              bench.agents, bench.messages, n_nodes);
+              bench.agents, bench.messages, f.n_nodes);
   start = g_get_monotonic_time ();
   pl_scheduler_run (pl_sim_get_scheduler (sim));
-  wall = seconds_since (start);
+  f.wall_s = seconds_since (start);
 
-  hops = pl_sim_get_n_transmissions (sim);
-  n_events = pl_trace_get_n_events (trace);
-  hop_rate = wall > 0 ? (double) hops / wall : 0;
-  expected = (guint64) bench.agents * (guint64) bench.messages;
-  responses = count_responses_200 (trace);
-
+  f.rss_after = proc_status_kib ("VmRSS");
+  f.peak_rss = proc_status_kib ("VmHWM");
+  f.hops = pl_sim_get_n_transmissions (sim);
+  f.n_events = pl_trace_get_n_events (trace);
+  f.virtual_end = pl_sim_now (sim);
+  f.responses = count_responses_200 (trace);
   wire = find_message_wire (trace);
-  if (wire == NULL || !check_floor_wire (wire))
+
+  /* The floor is timed once the run's memory is given back, so that it
+   * measures sofia-sip rather than the heap the run left behind. */
+  g_clear_pointer (&callers, g_array_unref);
+  g_clear_object (&sim);
+  if (wire && check_floor_wire (wire))
     {
-      g_printerr ("pushlab-bench: no usable MESSAGE in the trace\n");
-      return 1;
+      f.floor_wire_bytes = g_bytes_get_size (wire);
+      g_printerr ("pushlab-bench: timing %" G_GINT64_FORMAT " parse + serialize round trips of "
+                  "the run's first MESSAGE (%" G_GSIZE_FORMAT " bytes)...\n",
+                  bench.floor_iterations, f.floor_wire_bytes);
+      f.floor_rate = measure_floor (wire, bench.floor_iterations);
     }
-  /* Measured after the run so the floor sees the allocator as the run
-   * left it; RSS figures are taken before. */
-  {
-    gint64 rss_after = proc_status_kib ("VmRSS");
+  else
+    {
+      g_printerr ("pushlab-bench: FAILED: no well-formed MESSAGE in the trace\n");
+      ok = FALSE;
+    }
 
-    g_printerr ("pushlab-bench: timing %" G_GINT64_FORMAT " parse + serialize round trips of a "
-                "%" G_GSIZE_FORMAT "-byte MESSAGE...\n",
-                bench.floor_iterations, g_bytes_get_size (wire));
-    floor_rate = measure_floor (wire, bench.floor_iterations);
+  print_figures (&bench, &f);
 
-    printf ("agents: %d\n", bench.agents);
-    printf ("messages: %" G_GUINT64_FORMAT "\n", expected);
-    printf ("nodes: %u\n", n_nodes);
-    printf ("hops: %" G_GUINT64_FORMAT "\n", hops);
-    printf ("trace_events: %u\n", n_events);
-    printf ("responses_200: %" G_GUINT64_FORMAT "\n", responses);
-    printf ("wall_s: %.3f\n", wall);
-    printf ("hops_per_s: %.0f\n", hop_rate);
-    printf ("virtual_s: %.3f\n", (double) pl_sim_now (sim) / G_USEC_PER_SEC);
-    printf ("peak_rss_kib: %" G_GINT64_FORMAT "\n", proc_status_kib ("VmHWM"));
-    printf ("rss_per_node_kib: %.2f\n", (double) (rss_built - rss_start) / n_nodes);
-    printf ("bytes_per_trace_event: %.0f\n",
-            n_events ? (double) (rss_after - rss_run) * 1024 / n_events : 0);
-    printf ("floor_wire_bytes: %" G_GSIZE_FORMAT "\n", g_bytes_get_size (wire));
-    printf ("floor_roundtrips_per_s: %.0f\n", floor_rate);
-    printf ("ratio_to_floor: %.3f\n", floor_rate > 0 ? hop_rate / floor_rate : 0);
-  }
-
-  g_printerr ("pushlab-bench: %.1f%% of the parse/serialize floor\n",
-              floor_rate > 0 ? 100 * hop_rate / floor_rate : 0);
-  if (responses != expected)
+  expected = (guint64) bench.agents * (guint64) bench.messages;
+  if (f.responses != expected)
     {
       g_printerr ("pushlab-bench: FAILED: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
                   " MESSAGEs got a 200; the figures above measure a broken run\n",
-                  responses, expected);
-      return 1;
+                  f.responses, expected);
+      ok = FALSE;
     }
-  return 0;
+  return ok ? 0 : 1;
 }
