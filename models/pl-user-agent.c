@@ -314,6 +314,7 @@ typedef struct {
   GArray *codes;
   guint next;
   PlTime delay;
+  PlTimer *timer;        /* the next answer, if one is scheduled */
 } PlPendingAnswer;
 
 static void answer_next (PlPendingAnswer *p);
@@ -323,6 +324,7 @@ pending_free (gpointer data)
 {
   PlPendingAnswer *p = data;
 
+  pl_node_cancel_timer (PL_NODE (p->self), &p->timer);
   g_array_unref (p->codes);
   g_free (p);
 }
@@ -330,7 +332,21 @@ pending_free (gpointer data)
 static void
 on_answer_timer (gpointer data)
 {
-  answer_next (data);
+  PlPendingAnswer *p = data;
+
+  p->timer = NULL;
+  answer_next (p);
+}
+
+/* §9.2: a cancelled INVITE gets no more answers of ours (its transaction
+ * may be gone before they were due). */
+static void
+drop_pending (PlUserAgent *self,
+              PlServerTxn *txn)
+{
+  for (guint i = self->pending->len; i-- > 0;)
+    if (((PlPendingAnswer *) g_ptr_array_index (self->pending, i))->txn == txn)
+      g_ptr_array_remove_index_fast (self->pending, i);
 }
 
 static void
@@ -376,7 +392,7 @@ answer_next (PlPendingAnswer *p)
       g_ptr_array_remove_fast (self->pending, p);
       return;
     }
-  pl_node_add_timer (node, p->delay, on_answer_timer, p, NULL);
+  p->timer = pl_node_add_timer (node, p->delay, on_answer_timer, p, NULL);
 }
 
 static void
@@ -450,7 +466,10 @@ pl_user_agent_request (PlNode      *node,
       pl_server_txn_reply (txn, invite ? 200 : 481, NULL);
       /* §9.2: the INVITE, if still unanswered, gets 487. */
       if (invite && pl_server_txn_get_status (invite) < 200)
-        pl_server_txn_reply (invite, 487, NULL);
+        {
+          drop_pending (self, invite);
+          pl_server_txn_reply (invite, 487, NULL);
+        }
       return;
     }
 
@@ -467,7 +486,7 @@ pl_user_agent_request (PlNode      *node,
     p->delay = answer->delay;
     g_ptr_array_add (self->pending, p);
     if (answer->delay > 0)
-      pl_node_add_timer (node, answer->delay, on_answer_timer, p, NULL);
+      p->timer = pl_node_add_timer (node, answer->delay, on_answer_timer, p, NULL);
     else
       answer_next (p);
   }

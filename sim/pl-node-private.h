@@ -14,6 +14,9 @@ void      _pl_node_attach       (PlNode *self,
                                  PlSim  *sim,
                                  int     index);
 PlStack  *_pl_node_get_stack    (PlNode *self);
+/* The sim is going away: drops the node's transactions and its link to
+ * the sim, so a node referenced elsewhere can outlive it. */
+void      _pl_node_detach       (PlNode *self);
 
 /* Transaction layer entry: a parsed SIP message arrived from @from. */
 void      _pl_stack_receive     (PlNode *self,

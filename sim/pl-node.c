@@ -178,6 +178,16 @@ _pl_node_attach (PlNode *self,
   priv->stack = _pl_stack_new (self);
 }
 
+void
+_pl_node_detach (PlNode *self)
+{
+  PlNodePrivate *priv = pl_node_get_instance_private (self);
+
+  /* The stack still looks the sim up while it frees its transactions. */
+  g_clear_pointer (&priv->stack, _pl_stack_free);
+  priv->sim = NULL;
+}
+
 PlStack *
 _pl_node_get_stack (PlNode *self)
 {

@@ -343,7 +343,9 @@ same_header (const char *a,
     return TRUE;
   ha = msg_find_hclass (sip_default_mclass (), name, NULL);
   hb = msg_find_hclass (sip_default_mclass (), b, NULL);
-  return ha && hb && ha->hr_class->hc_name && ha->hr_class == hb->hr_class;
+  /* Every extension name maps to sofia-sip's catch-all class: two of them
+   * are the same header only when their names are, compared above. */
+  return ha && hb && ha->hr_class == hb->hr_class && ha->hr_class->hc_hash != msg_unknown_hash;
 }
 
 /* Splits @wire into start line, header groups (a header with its folded

@@ -71,6 +71,9 @@ pl_sim_dispose (GObject *object)
   /* Pending events may hold messages and references into nodes: free
    * them before the nodes go. */
   g_clear_pointer (&self->scheduler, pl_scheduler_free);
+  /* Someone else (a studio panel) may still hold a node. */
+  for (guint i = 0; self->nodes && i < self->nodes->len; i++)
+    _pl_node_detach (g_ptr_array_index (self->nodes, i));
   g_clear_pointer (&self->nodes, g_ptr_array_unref);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_clear_pointer (&self->by_host, g_hash_table_unref);
