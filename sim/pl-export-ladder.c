@@ -32,7 +32,6 @@ enum {
   OUTCOME_DELIVERED = 1 << 0,
   OUTCOME_DROPPED = 1 << 1,
   OUTCOME_MALFORMED = 1 << 2,
-  OUTCOME_ABSORBED = 1 << 3,
 };
 
 typedef struct {
@@ -170,9 +169,6 @@ ladder_measure (Ladder *self)
           flag = OUTCOME_MALFORMED;
           break;
         case PL_EVENT_ABSORBED:
-          /* Only the message form: a node's ABSORBED has no hop. */
-          flag = ev->node < 0 ? OUTCOME_ABSORBED : 0;
-          break;
         case PL_EVENT_TIMEOUT:
         case PL_EVENT_RULE:
         case PL_EVENT_TIMER:
@@ -380,8 +376,6 @@ ladder_arrow (Ladder             *self,
           note = g_strdup ("dropped");
         }
     }
-  else if (flags & OUTCOME_ABSORBED)
-    note = g_strdup ("absorbed");
   else if (!(flags & OUTCOME_DELIVERED))
     note = g_strdup ("not delivered");
 

@@ -590,7 +590,7 @@ on_arrival (Pcap               *self,
     return;
   info = &g_array_index (self->hop_info, HopInfo, index - 1);
 
-  if (ev->kind != PL_EVENT_ABSORBED && ev->wire != NULL &&
+  if (ev->wire != NULL &&
       !g_bytes_equal (ev->wire, info->send->wire))
     {
       g_autofree char *comment = NULL;
@@ -683,8 +683,7 @@ pl_export_pcapng (PlTrace        *trace,
       if ((ev->kind == PL_EVENT_SEND || ev->kind == PL_EVENT_RETRANSMIT) &&
           ev->wire != NULL)
         on_transmission (&self, ev);
-      else if (ev->kind == PL_EVENT_DELIVER || ev->kind == PL_EVENT_MALFORMED ||
-               ev->kind == PL_EVENT_ABSORBED)
+      else if (ev->kind == PL_EVENT_DELIVER || ev->kind == PL_EVENT_MALFORMED)
         on_arrival (&self, ev);
       if (!pcap_flush (&self, FALSE, error))
         return FALSE;

@@ -45,6 +45,7 @@ static const char *const action_names[] = {
   [PL_RULE_REMOVE_HEADER] = "remove-header",
   [PL_RULE_REPLACE_BODY] = "replace-body",
   [PL_RULE_RESPOND] = "respond",
+  NULL
 };
 
 PlRule *
@@ -206,7 +207,7 @@ gboolean
 pl_rule_action_from_string (const char   *text,
                             PlRuleAction *out)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (action_names); i++)
+  for (guint i = 0; action_names[i]; i++)
     {
       if (g_strcmp0 (text, action_names[i]) == 0)
         {
@@ -215,6 +216,12 @@ pl_rule_action_from_string (const char   *text,
         }
     }
   return FALSE;
+}
+
+const char * const *
+pl_rule_action_names (void)
+{
+  return action_names;
 }
 
 PlTime

@@ -69,6 +69,8 @@ void         pl_rule_set_response   (PlRule     *rule,
 PlRulePoint  pl_rule_get_point      (PlRule *rule);
 PlRuleAction pl_rule_get_action     (PlRule *rule);
 const char  *pl_rule_action_to_string (PlRuleAction action);
+/* The action names, indexed by PlRuleAction, NULL-terminated. */
+const char * const *pl_rule_action_names (void);
 gboolean     pl_rule_action_from_string (const char   *text,
                                          PlRuleAction *out);
 

@@ -244,23 +244,13 @@ load_rule (PlXmlContext  *ctx,
            GHashTable    *ids,
            GError       **error)
 {
-  static const char *const actions[] = {
-    [PL_RULE_DROP] = "drop",
-    [PL_RULE_DELAY] = "delay",
-    [PL_RULE_DUPLICATE] = "duplicate",
-    [PL_RULE_SET_HEADER] = "set-header",
-    [PL_RULE_REMOVE_HEADER] = "remove-header",
-    [PL_RULE_REPLACE_BODY] = "replace-body",
-    [PL_RULE_RESPOND] = "respond",
-    NULL
-  };
   g_autoptr(PlRule) rule = NULL;
   g_autofree char *id = NULL;
   gpointer first;
   int point, action;
 
   if (!pl_xml_require_attr (ctx, element, "action", NULL, error) ||
-      !pl_xml_attr_enum (ctx, element, "action", actions, 0, &action, error) ||
+      !pl_xml_attr_enum (ctx, element, "action", pl_rule_action_names (), 0, &action, error) ||
       !pl_xml_attr_enum (ctx, element, "on", rule_points, PL_RULE_ON_DELIVER, &point, error) ||
       !check_rule_params (ctx, element, action, error))
     return FALSE;
