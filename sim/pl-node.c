@@ -268,6 +268,14 @@ pl_node_get_sim (PlNode *self)
   return priv->sim;
 }
 
+PlDialect
+pl_node_get_dialect (PlNode *self)
+{
+  PlSim *sim = pl_node_get_sim (self);
+
+  return sim ? pl_sim_get_dialect (sim) : PL_DIALECT_PLAIN;
+}
+
 PlTime
 pl_node_now (PlNode *self)
 {

@@ -29,6 +29,13 @@ struct _PlNodeClass {
                                xmlNode       *element,
                                GError       **error);
 
+  /* After every node is configured and linked: looks up the other nodes
+   * this one names (an HSS, a next hop), reporting errors at @element. */
+  gboolean  (*resolve)        (PlNode        *self,
+                               PlXmlContext  *ctx,
+                               xmlNode       *element,
+                               GError       **error);
+
   /* Builds the action of a timeline element aimed at this node. */
   PlAction *(*parse_action)   (PlNode        *self,
                                PlXmlContext  *ctx,
@@ -57,7 +64,7 @@ struct _PlNodeClass {
                                const char *proto,
                                GBytes     *bytes);
 
-  gpointer padding[8];
+  gpointer padding[7];
 };
 
 const char   *pl_node_get_id         (PlNode *self);
@@ -71,6 +78,7 @@ gboolean      pl_node_has_port       (PlNode *self);
 int           pl_node_get_index      (PlNode *self);
 PlSim        *pl_node_get_sim        (PlNode *self);
 PlTime        pl_node_now            (PlNode *self);
+PlDialect     pl_node_get_dialect    (PlNode *self);
 
 /* Is @url (its host and port) this node? */
 gboolean      pl_node_owns_url       (PlNode        *self,

@@ -357,6 +357,22 @@ load_node (PlScenario  *self,
 }
 
 static gboolean
+resolve_node (PlScenario  *self,
+              xmlNode     *element,
+              GError     **error)
+{
+  PlNode *node = pl_sim_find_node (self->sim, pl_xml_attr (element, "id"));
+  PlNodeClass *klass = PL_NODE_GET_CLASS (node);
+
+  if (klass->resolve == NULL || klass->resolve (node, self->ctx, element, error))
+    return TRUE;
+  if (error != NULL && *error == NULL)
+    return pl_xml_error (self->ctx, error, element, NULL,
+                         "node '%s' could not resolve its references", pl_node_get_id (node));
+  return FALSE;
+}
+
+static gboolean
 load_link (PlScenario          *self,
            xmlNode             *element,
            const PlLinkParams  *defaults,
@@ -421,6 +437,10 @@ load_network (PlScenario  *self,
       return FALSE;
   pl_xml_foreach_element (network, child)
     if (is_element (child, "link") && !load_link (self, child, &defaults, pairs, error))
+      return FALSE;
+  /* Then references between nodes, now that every node exists. */
+  pl_xml_foreach_element (network, child)
+    if (is_element (child, "node") && !resolve_node (self, child, error))
       return FALSE;
   return TRUE;
 }
@@ -535,6 +555,10 @@ pl_scenario_load (const char               *path,
     return NULL;
 
   self->sim = pl_sim_new (self->seed);
+  /* dialects[] is in PlDialect order. */
+  for (int i = 0; dialects[i] != NULL; i++)
+    if (g_str_equal (dialects[i], self->dialect))
+      pl_sim_set_dialect (self->sim, (PlDialect) i);
 
   child = find_child (root, "network");
   if (child == NULL)

@@ -44,6 +44,7 @@ struct _PlSim {
   GObject parent_instance;
 
   guint64 seed;
+  PlDialect dialect;
   GRand *rand;
   PlScheduler *scheduler;
   PlTrace *trace;
@@ -155,6 +156,21 @@ PlTime
 pl_sim_now (PlSim *self)
 {
   return pl_scheduler_now (self->scheduler);
+}
+
+PlDialect
+pl_sim_get_dialect (PlSim *self)
+{
+  g_return_val_if_fail (PL_IS_SIM (self), PL_DIALECT_PLAIN);
+  return self->dialect;
+}
+
+void
+pl_sim_set_dialect (PlSim     *self,
+                    PlDialect  dialect)
+{
+  g_return_if_fail (PL_IS_SIM (self));
+  self->dialect = dialect;
 }
 
 double

@@ -32,6 +32,9 @@ guint64       pl_sim_get_seed         (PlSim *self);
 PlScheduler  *pl_sim_get_scheduler    (PlSim *self);
 PlTrace      *pl_sim_get_trace        (PlSim *self);
 PlTime        pl_sim_now              (PlSim *self);
+PlDialect     pl_sim_get_dialect      (PlSim *self);
+void          pl_sim_set_dialect      (PlSim     *self,
+                                       PlDialect  dialect);
 
 /* All randomness of a run comes from here, seeded once. */
 double        pl_sim_random_double    (PlSim *self);

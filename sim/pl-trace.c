@@ -56,6 +56,21 @@ pl_transport_to_string (PlTransport transport)
   return transport == PL_TRANSPORT_TCP ? "tcp" : "udp";
 }
 
+const char *
+pl_dialect_to_string (PlDialect dialect)
+{
+  switch (dialect)
+    {
+    case PL_DIALECT_OMA_2006:
+      return "oma-2006";
+    case PL_DIALECT_OMA_1_0:
+      return "oma-1.0";
+    case PL_DIALECT_PLAIN:
+    default:
+      return "plain";
+    }
+}
+
 static void
 event_free (gpointer data)
 {

@@ -45,6 +45,13 @@ typedef enum {
   PL_EVENT_APP,
 } PlEventKind;
 
+/* Which spec a scenario speaks (DESIGN.md, "Both spec dialects"). */
+typedef enum {
+  PL_DIALECT_PLAIN,     /* RFC 3261 only, no push vocabulary */
+  PL_DIALECT_OMA_2006,  /* +g.oma.sip-push.<app-id> (000_…, §1.1 of the draft) */
+  PL_DIALECT_OMA_1_0,   /* +g.oma.pusheventapp, ICSI, GRUU (003_…, 004_…) */
+} PlDialect;
+
 typedef struct _PlScheduler  PlScheduler;
 typedef struct _PlTimer      PlTimer;
 typedef struct _PlTraceEvent PlTraceEvent;
@@ -57,5 +64,6 @@ typedef struct _PlDialog     PlDialog;
 
 const char *pl_transport_to_string (PlTransport transport);
 const char *pl_event_kind_to_string (PlEventKind kind);
+const char *pl_dialect_to_string (PlDialect dialect);
 
 G_END_DECLS
