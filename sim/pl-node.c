@@ -389,6 +389,19 @@ pl_node_add_timer (PlNode         *self,
                                  destroy);
 }
 
+PlTimer *
+pl_node_add_background_timer (PlNode         *self,
+                              PlTime          delay,
+                              PlTimerFunc     func,
+                              gpointer        user_data,
+                              GDestroyNotify  destroy)
+{
+  PlTimer *timer = pl_node_add_timer (self, delay, func, user_data, destroy);
+
+  pl_scheduler_set_background (pl_sim_get_scheduler (pl_node_get_sim (self)), timer);
+  return timer;
+}
+
 void
 pl_node_cancel_timer (PlNode   *self,
                       PlTimer **timer)

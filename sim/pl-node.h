@@ -114,6 +114,14 @@ PlTimer      *pl_node_add_timer      (PlNode         *self,
                                       PlTimerFunc     func,
                                       gpointer        user_data,
                                       GDestroyNotify  destroy);
+/* The same, for state that outlives the scenario's activity (binding
+ * expiry, refresh): it fires in its turn if the run gets there, but does
+ * not keep a run without an end time going (pl_scheduler_set_background). */
+PlTimer      *pl_node_add_background_timer (PlNode         *self,
+                                            PlTime          delay,
+                                            PlTimerFunc     func,
+                                            gpointer        user_data,
+                                            GDestroyNotify  destroy);
 void          pl_node_cancel_timer   (PlNode   *self,
                                       PlTimer **timer);
 

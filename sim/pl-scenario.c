@@ -647,7 +647,13 @@ pl_scenario_start (PlScenario *self)
     }
   g_array_set_size (self->timeline, 0);
 
-  pl_scheduler_set_end (scheduler, now + (self->end >= 0 ? self->end : DEFAULT_END));
+  /* A chosen end runs everything up to it; without one, the run stops
+   * when nothing but background timers is left, and never goes past an
+   * hour. */
+  if (self->end >= 0)
+    pl_scheduler_set_end (scheduler, now + self->end);
+  else
+    pl_scheduler_set_limit (scheduler, now + DEFAULT_END);
 }
 
 PlReport *

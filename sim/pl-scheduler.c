@@ -21,6 +21,7 @@ struct _PlTimer {
   PlTimerFunc func;
   gpointer user_data;
   GDestroyNotify destroy;
+  gboolean background;
 };
 
 typedef struct {
@@ -30,8 +31,10 @@ typedef struct {
 
 struct _PlScheduler {
   GPtrArray *heap;         /* PlTimer*, heap-ordered */
+  guint n_foreground;      /* timers that keep a run without end going */
   PlTime now;
   PlTime end;
+  PlTime limit;            /* a safety horizon, not a chosen end: -1 none */
   guint64 next_seq;
   guint64 n_dispatched;
 
@@ -149,6 +152,7 @@ pl_scheduler_new (void)
 
   self->heap = g_ptr_array_sized_new (1024);
   self->end = -1;
+  self->limit = -1;
   self->mode = PL_RUN_FAST;
   self->speed = 1.0;
   return self;
@@ -191,6 +195,8 @@ pl_scheduler_add (PlScheduler    *self,
   timer->func = func;
   timer->user_data = user_data;
   timer->destroy = destroy;
+  timer->background = FALSE;
+  self->n_foreground++;
   g_ptr_array_add (self->heap, timer);
   heap_up (self, self->heap->len - 1);
 
@@ -217,7 +223,21 @@ pl_scheduler_cancel (PlScheduler *self,
   if (timer == NULL)
     return;
   heap_remove (self, timer);
+  if (!timer->background)
+    self->n_foreground--;
   timer_free (timer);
+}
+
+void
+pl_scheduler_set_background (PlScheduler *self,
+                             PlTimer     *timer)
+{
+  g_return_if_fail (self != NULL && timer != NULL);
+  if (!timer->background)
+    {
+      timer->background = TRUE;
+      self->n_foreground--;
+    }
 }
 
 PlTime
@@ -257,6 +277,13 @@ pl_scheduler_set_end (PlScheduler *self,
   self->end = end;
 }
 
+void
+pl_scheduler_set_limit (PlScheduler *self,
+                        PlTime       limit)
+{
+  self->limit = limit;
+}
+
 PlTime
 pl_scheduler_get_end (PlScheduler *self)
 {
@@ -268,7 +295,13 @@ pl_scheduler_is_finished (PlScheduler *self)
 {
   if (self->heap->len == 0)
     return TRUE;
-  return self->end >= 0 && heap_at (self, 0)->at > self->end;
+  if (self->end >= 0)
+    return heap_at (self, 0)->at > self->end;
+  if (self->limit >= 0 && heap_at (self, 0)->at > self->limit)
+    return TRUE;
+  /* Without a chosen end, a run is over when only background timers
+   * (expiry of registrations, refreshes) are left. */
+  return self->n_foreground == 0;
 }
 
 gboolean
@@ -288,6 +321,8 @@ pl_scheduler_step (PlScheduler *self)
 
   timer = heap_at (self, 0);
   heap_remove (self, timer);
+  if (!timer->background)
+    self->n_foreground--;
   g_assert (timer->at >= self->now);
   self->now = timer->at;
   self->n_dispatched++;

@@ -33,6 +33,11 @@ PlTimer     *pl_scheduler_add_after    (PlScheduler    *self,
 void         pl_scheduler_cancel       (PlScheduler *self,
                                         PlTimer     *timer);
 PlTime       pl_timer_get_time         (const PlTimer *timer);
+/* A background timer runs in its turn but does not keep a run without
+ * an end time going: a registration that expires in a week does not
+ * stretch a one-minute scenario to a week. */
+void         pl_scheduler_set_background (PlScheduler *self,
+                                          PlTimer     *timer);
 
 gboolean     pl_scheduler_is_empty     (PlScheduler *self);
 /* Virtual time of the next event, or -1 when the queue is empty. */
@@ -46,6 +51,10 @@ gboolean     pl_scheduler_step         (PlScheduler *self);
 void         pl_scheduler_set_end      (PlScheduler *self,
                                         PlTime       end);
 PlTime       pl_scheduler_get_end      (PlScheduler *self);
+/* A horizon for runs without a chosen end: nothing after it runs, but
+ * the clock does not jump there. -1: none. */
+void         pl_scheduler_set_limit    (PlScheduler *self,
+                                        PlTime       limit);
 gboolean     pl_scheduler_is_finished  (PlScheduler *self);
 
 void         pl_scheduler_set_mode     (PlScheduler *self,

@@ -141,6 +141,30 @@ pl_wire_label (const sip_t *sip)
   return g_strdup ("?");
 }
 
+/* The field of one header as sofia-sip prints it, however long:
+ * sip_header_as_string() stops at an internal buffer size. */
+static char *
+header_field_text (msg_header_t *h)
+{
+  gsize size = 256;
+
+  for (;;)
+    {
+      char *buf = g_malloc (size);
+      issize_t n = msg_header_field_e (buf, (isize_t) size, h, 0);
+
+      if (n < 0)
+        {
+          g_free (buf);
+          return NULL;
+        }
+      if ((gsize) n < size)
+        return buf;
+      g_free (buf);
+      size = (gsize) n + 1;
+    }
+}
+
 char *
 pl_wire_header_value (msg_t      *msg,
                       const char *name)
@@ -148,7 +172,6 @@ pl_wire_header_value (msg_t      *msg,
   sip_t *sip = sip_object (msg);
   msg_href_t const *href;
   GString *out = NULL;
-  su_home_t *home = msg_home (msg);
 
   g_return_val_if_fail (name != NULL, NULL);
   if (sip == NULL)
@@ -164,14 +187,14 @@ pl_wire_header_value (msg_t      *msg,
 
       for (; h; h = h->sh_next)
         {
-          char *value = sip_header_as_string (home, (sip_header_t *) h);
+          g_autofree char *value = header_field_text (h);
+
           if (value == NULL)
             continue;
           if (out == NULL)
             out = g_string_new (value);
           else
             g_string_append_printf (out, ", %s", value);
-          su_free (home, value);
         }
     }
   else
@@ -188,4 +211,87 @@ pl_wire_header_value (msg_t      *msg,
     }
 
   return out ? g_string_free (out, FALSE) : NULL;
+}
+
+/* The known class sofia-sip has for @name, or NULL for an unknown one. */
+static msg_hclass_t *
+known_class (const char  *name,
+             msg_header_t ***slot,
+             sip_t        *sip)
+{
+  msg_href_t const *href = msg_find_hclass (sip_default_mclass (), name, NULL);
+
+  if (href == NULL || href->hr_class == NULL || href->hr_offset == 0
+      || href->hr_class->hc_hash == msg_unknown_hash)
+    return NULL;
+  if (slot)
+    *slot = (msg_header_t **) ((char *) sip + href->hr_offset);
+  return href->hr_class;
+}
+
+guint
+pl_wire_remove_header (msg_t      *msg,
+                       const char *name)
+{
+  sip_t *sip = sip_object (msg);
+  msg_header_t **slot = NULL;
+  guint n = 0;
+
+  g_return_val_if_fail (sip != NULL && name != NULL, 0);
+
+  if (known_class (name, &slot, sip))
+    {
+      while (*slot)
+        {
+          msg_header_remove (msg, (msg_pub_t *) sip, *slot);
+          n++;
+        }
+      return n;
+    }
+
+  for (sip_unknown_t *u = sip->sip_unknown, *next; u; u = next)
+    {
+      next = u->un_next;
+      if (u->un_name && g_ascii_strcasecmp (u->un_name, name) == 0)
+        {
+          msg_header_remove (msg, (msg_pub_t *) sip, (msg_header_t *) u);
+          n++;
+        }
+    }
+  return n;
+}
+
+gboolean
+pl_wire_add_header (msg_t      *msg,
+                    const char *name,
+                    const char *value)
+{
+  sip_t *sip = sip_object (msg);
+  msg_hclass_t *hc;
+
+  g_return_val_if_fail (sip != NULL && name != NULL && value != NULL, FALSE);
+
+  hc = known_class (name, NULL, sip);
+  if (hc)
+    return msg_header_add_make (msg, (msg_pub_t *) sip, hc, value) == 0;
+  else
+    {
+      g_autofree char *line = g_strdup_printf ("%s: %s", name, value);
+
+      return msg_header_add_make (msg, (msg_pub_t *) sip, sip_unknown_class, line) == 0;
+    }
+}
+
+void
+pl_wire_append_quoted (GString    *out,
+                       const char *text)
+{
+  g_string_append_c (out, '"');
+  for (; *text; text++)
+    {
+      if (*text == '"' || *text == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *text);
+    }
+  g_string_append_c (out, '"');
 }

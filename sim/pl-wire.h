@@ -30,6 +30,23 @@ char   *pl_wire_label        (const sip_t *sip);
 char   *pl_wire_header_value (msg_t      *msg,
                               const char *name);
 
+/* Removes every header named @name (known or unknown to sofia-sip);
+ * returns how many went. */
+guint   pl_wire_remove_header (msg_t      *msg,
+                               const char *name);
+
+/* Adds "@name: @value", parsed by sofia-sip as the header it is (an
+ * unknown header when sofia-sip has no class for it). FALSE when the
+ * value does not parse. */
+gboolean pl_wire_add_header  (msg_t      *msg,
+                              const char *name,
+                              const char *value);
+
+/* Appends @text as an RFC 3261 §25.1 quoted-string ("..." with \" and
+ * \\ escaped), for header parameters such as pub-gruu or realm. */
+void    pl_wire_append_quoted (GString    *out,
+                               const char *text);
+
 /* A new message of the default SIP class, owned by the caller. */
 msg_t  *pl_wire_new_msg      (void);
 
