@@ -4,9 +4,13 @@
  */
 #define G_LOG_DOMAIN "pl-models"
 
+#include "pl-cscf.h"
+#include "pl-hss.h"
 #include "pl-models.h"
 #include "pl-node.h"
 #include "pl-proxy.h"
+#include "pl-receiver.h"
+#include "pl-sender.h"
 #include "pl-user-agent.h"
 
 void
@@ -20,6 +24,13 @@ pl_models_register (void)
                              "generic SIP user agent: sends requests, answers with a configured status");
       pl_node_kind_register ("proxy", PL_TYPE_PROXY,
                              "stateful forwarding proxy (RFC 3261 §16)");
+      pl_node_kind_register ("p-cscf", PL_TYPE_PCSCF,
+                             "P-CSCF: first hop of a UE, asserts its identity, adds Path (TS 24.229 §5.2)");
+      pl_node_kind_register ("s-cscf", PL_TYPE_SCSCF,
+                             "S-CSCF: registrar, iFC, third-party REGISTER, caller-preference routing (TS 24.229 §5.4)");
+      pl_node_kind_register ("hss", PL_TYPE_HSS, "Home Subscriber Server: IMS subscriptions with TS 29.228 iFC");
+      pl_node_kind_register ("sender", PL_TYPE_SENDER, "Push Sender agent: third-party REGISTER, MESSAGE push, Appendix C delivery status");
+      pl_node_kind_register ("receiver", PL_TYPE_RECEIVER, "Push Receiver agent: registers push applications, checks and takes pushes (§6.3.1, §7.2)");
       g_once_init_leave (&done, 1);
     }
 }

@@ -8,6 +8,7 @@
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_util.h>
 
+#include "pl-fork.h"
 #include "pl-proxy.h"
 #include "pl-transaction.h"
 #include "pl-wire.h"
@@ -180,22 +181,6 @@ pl_proxy_request (PlNode      *node,
   forward (self, txn, msg, sip);
 }
 
-static void
-pl_proxy_stray_response (PlNode *node,
-                         msg_t  *msg,
-                         sip_t  *sip)
-{
-  msg_t *copy;
-
-  /* A 2xx retransmission after the INVITE transaction ended (§16.7). */
-  if (sip->sip_via == NULL || sip->sip_via->v_next == NULL)
-    return;
-  copy = msg_dup (msg);
-  pop_via (copy);
-  pl_node_send_stateless (node, copy, FALSE);
-  msg_destroy (copy);
-}
-
 static gboolean
 pl_proxy_configure (PlNode        *node,
                     PlXmlContext  *ctx,
@@ -248,7 +233,7 @@ pl_proxy_class_init (PlProxyClass *klass)
   object_class->finalize = pl_proxy_finalize;
   node_class->configure = pl_proxy_configure;
   node_class->request = pl_proxy_request;
-  node_class->stray_response = pl_proxy_stray_response;
+  node_class->stray_response = pl_proxy_forward_stray;
 }
 
 static void

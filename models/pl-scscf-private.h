@@ -1,0 +1,64 @@
+/* pl-scscf-private.h: what the S-CSCF's files share.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "pl-cscf.h"
+#include "pl-hss.h"
+#include "pl-ifc.h"
+#include "pl-registrar.h"
+
+G_BEGIN_DECLS
+
+struct _PlScscf {
+  PlNode parent_instance;
+
+  char *hss_id;
+  PlHss *hss;                /* resolved, not owned (the sim owns nodes) */
+  char *domain;              /* home domain: Request-URIs it serves */
+  char *realm;               /* digest realm */
+  gboolean pref;             /* supports Require: pref (RFC 3840) */
+  int gruu_mode;             /* 0 auto (V1.0 only), 1 on, 2 off */
+  gboolean gruu;
+  guint32 min_expires;
+  guint32 max_expires;
+  gboolean convert_503;
+  char **trusted;            /* node ids of the trust domain, or NULL: by kind */
+
+  PlRegistrar *registrar;
+  PlTimer *expiry_timer;
+  GHashTable *nonces;        /* aor -> nonce issued */
+  guint n_nonces;
+  GHashTable *third_party;   /* "aor\nserver" -> ThirdParty* */
+  GHashTable *chains;        /* odi token -> ChainPoint* */
+  guint n_chains;
+};
+
+/* Where an iFC chain stands, kept while the request is at an application
+ * server (TS 24.229 §5.4.3.2: the "original dialog identifier"). */
+typedef struct {
+  PlSessionCase session_case;
+  PlServiceProfile *profile; /* the HSS's, not owned */
+  gboolean registered;
+  guint next;                /* index of the next criterion to evaluate */
+  PlIfc *ifc;                /* the criterion that sent it there */
+} ChainPoint;
+
+/* pl-scscf-register.c */
+void      _pl_scscf_register        (PlScscf     *self,
+                                     PlServerTxn *txn,
+                                     msg_t       *msg,
+                                     sip_t       *sip);
+void      _pl_scscf_schedule_expiry (PlScscf *self);
+
+/* pl-scscf.c */
+PlRegistrar *_pl_scscf_registrar    (PlScscf *self);
+gboolean  _pl_scscf_is_local        (PlScscf     *self,
+                                     const url_t *url);
+void      _pl_scscf_record_ifc      (PlScscf            *self,
+                                     const PlIfc        *ifc,
+                                     PlSessionCase       session_case,
+                                     const PlIfcResult  *result);
+
+G_END_DECLS
