@@ -51,6 +51,7 @@ void      _pl_scscf_register        (PlScscf     *self,
                                      msg_t       *msg,
                                      sip_t       *sip);
 void      _pl_scscf_schedule_expiry (PlScscf *self);
+void      _pl_scscf_third_party_free (gpointer data);
 
 /* pl-scscf.c */
 PlRegistrar *_pl_scscf_registrar    (PlScscf *self);

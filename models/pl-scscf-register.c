@@ -20,7 +20,7 @@
 typedef struct {
   char *call_id;
   guint32 cseq;
-  gboolean registered;       /* the last third-party REGISTER got a 2xx */
+  gboolean registered;       /* told of a registration, not yet of its end */
 } ThirdParty;
 
 typedef struct {
@@ -37,6 +37,15 @@ static void send_third_party (PlScscf     *self,
                               const PlIfc *ifc,
                               guint32      expires,
                               msg_t       *original);
+
+void
+_pl_scscf_third_party_free (gpointer data)
+{
+  ThirdParty *state = data;
+
+  g_free (state->call_id);
+  g_free (state);
+}
 
 static void
 third_party_request_free (ThirdPartyRequest *request)
@@ -126,7 +135,8 @@ on_third_party_response (PlClientTxn *txn,
     return;
 
   state = third_party_state (self, request->aor, request->ifc->server_name);
-  state->registered = status < 300 && request->expires > 0;
+  if (status >= 300)
+    state->registered = FALSE;
 
   ev = pl_node_begin_event (PL_NODE (self), PL_EVENT_APP, "third-party-register");
   pl_trace_event_add_string (ev, "aor", request->aor);
@@ -206,6 +216,10 @@ send_third_party (PlScscf     *self,
       msg_header_insert (msg, (msg_pub_t *) sip,
                          (msg_header_t *) sip_payload_create (home, data, (isize_t) size));
     }
+
+  /* A server told of a registration hears of its end, even when the
+   * end comes before its answer. */
+  state->registered = expires > 0;
 
   request = g_new0 (ThirdPartyRequest, 1);
   request->self = self;

@@ -721,6 +721,7 @@ pl_scscf_init (PlScscf *self)
   self->min_expires = 60;
   self->max_expires = 600000;
   self->nonces = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->third_party = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->third_party = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             _pl_scscf_third_party_free);
   self->chains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
