@@ -199,6 +199,18 @@ finish_with_best (PlFork *fork)
     send_upstream (fork, fork->best);
 }
 
+/* Every branch ended without a 2xx: more branches, or the best answer. */
+static void
+all_failed (PlFork *fork)
+{
+  gboolean more = fork->exhausted
+                  && fork->exhausted (fork, fork->best_status, fork->best_local,
+                                      fork->user_data);
+
+  if (!fork->done && (!more || fork->pending == 0))
+    finish_with_best (fork);
+}
+
 static void
 on_branch_response (PlClientTxn *client,
                     msg_t       *msg,
@@ -251,18 +263,45 @@ on_branch_response (PlClientTxn *client,
           finish_with_best (fork);
         }
       else if (fork->pending == 0)
-        {
-          gboolean more = fork->exhausted
-                          && fork->exhausted (fork, fork->best_status, fork->best_local,
-                                              fork->user_data);
-
-          if (!fork->done && (!more || fork->pending == 0))
-            finish_with_best (fork);
-        }
+        all_failed (fork);
     }
 
   pl_fork_unref (fork);
   /* The branch's own reference. */
+  pl_fork_unref (fork);
+}
+
+void
+pl_fork_give_up (PlFork *fork)
+{
+  guint abandoned = 0;
+
+  if (fork->done || fork->pending == 0)
+    return;
+  pl_fork_ref (fork);
+  for (guint i = 0; i < fork->branches->len; i++)
+    {
+      Branch *branch = g_ptr_array_index (fork->branches, i);
+
+      if (branch->final)
+        continue;
+      /* A non-INVITE cannot be cancelled: its transaction runs out on
+       * its own, unheard. */
+      if (branch->invite)
+        pl_client_txn_cancel (branch->client);
+      pl_client_txn_detach (branch->client);
+      branch->final = TRUE;
+      fork->pending--;
+      abandoned++;
+      pl_fork_unref (fork);
+    }
+  if (abandoned && fork->best == NULL)
+    {
+      fork->best_status = 408;
+      fork->best_local = TRUE;
+    }
+  if (fork->pending == 0)
+    all_failed (fork);
   pl_fork_unref (fork);
 }
 
@@ -338,4 +377,14 @@ pl_proxy_forward_stray (PlNode *node,
   csip = sip_object (copy);
   msg_header_remove (copy, (msg_pub_t *) csip, (msg_header_t *) csip->sip_via);
   pl_node_send_stateless (node, copy, FALSE);
+}
+
+void
+pl_proxy_record_route (msg_t      *msg,
+                       const char *value)
+{
+  sip_t *sip = sip_object (msg);
+
+  msg_header_prepend (msg, (msg_pub_t *) sip, (msg_header_t **) &sip->sip_record_route,
+                      (msg_header_t *) sip_record_route_make (msg_home (msg), value));
 }

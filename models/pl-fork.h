@@ -49,6 +49,10 @@ void     pl_fork_branch       (PlFork *fork,
 void     pl_fork_reply        (PlFork     *fork,
                                int         status,
                                const char *phrase);
+/* Stops waiting for the pending branches (an application server that
+ * does not answer in time): they count as failed with a local 408, and
+ * the exhausted function decides what comes next. */
+void     pl_fork_give_up      (PlFork *fork);
 /* CANCEL every pending INVITE branch (§16.10). */
 void     pl_fork_cancel       (PlFork *fork);
 /* RFC 3261 §16.7 step 6 advises against passing a 503 upstream: with
@@ -71,6 +75,11 @@ msg_t   *pl_fork_prepare      (PlNode *node,
 gboolean pl_proxy_screen_request (PlNode      *node,
                                   PlServerTxn *txn,
                                   sip_t       *sip);
+
+/* §16.6 step 4: our Record-Route @value goes on top of the others (where
+ * msg_header_insert() would append it). */
+void     pl_proxy_record_route   (msg_t      *msg,
+                                  const char *value);
 
 /* §16.7: a response no transaction took (a 2xx retransmitted after the
  * INVITE transaction ended) goes on without our Via. */

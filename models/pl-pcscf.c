@@ -184,8 +184,7 @@ add_record_route (PlPcscf *self,
 {
   g_autofree char *rr = g_strdup_printf ("<sip:%s;lr>", pl_node_get_host (PL_NODE (self)));
 
-  msg_header_insert (msg, (msg_pub_t *) sip_object (msg),
-                     (msg_header_t *) sip_record_route_make (msg_home (msg), rr));
+  pl_proxy_record_route (msg, rr);
 }
 
 /* TS 24.229 §5.2.6.3.1, RFC 3325 §5: the asserted identity of a request

@@ -134,8 +134,7 @@ forward (PlProxy     *self,
   if (self->record_route && csip->sip_request->rq_method != sip_method_ack)
     {
       g_autofree char *rr = g_strdup_printf ("<sip:%s;lr>", pl_node_get_host (node));
-      msg_header_insert (copy, (msg_pub_t *) csip,
-                         (msg_header_t *) sip_record_route_make (msg_home (copy), rr));
+      pl_proxy_record_route (copy, rr);
     }
 
   if (txn == NULL)

@@ -24,6 +24,7 @@ struct _PlScscf {
   guint32 min_expires;
   guint32 max_expires;
   gboolean convert_503;
+  PlTime as_timeout;         /* how long an application server may stay silent */
   char **trusted;            /* node ids of the trust domain, or NULL: by kind */
 
   PlRegistrar *registrar;
@@ -43,6 +44,7 @@ typedef struct {
   gboolean registered;
   guint next;                /* index of the next criterion to evaluate */
   PlIfc *ifc;                /* the criterion that sent it there */
+  gpointer owner;            /* the request waiting on that server */
 } ChainPoint;
 
 /* pl-scscf-register.c */

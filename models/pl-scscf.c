@@ -43,6 +43,8 @@ typedef struct {
   ChainPoint point;
   char *odi;                 /* token of ours while at a server */
   Phase phase;
+  PlFork *fork;              /* the fork this is the data of (not a reference) */
+  PlTimer *server_timer;     /* the server's time to answer */
   GPtrArray *groups;         /* GPtrArray of Target*, in RFC 3841 order */
   guint next_group;
 } Served;
@@ -67,6 +69,8 @@ served_free (gpointer data)
 {
   Served *served = data;
 
+  if (served->server_timer)
+    pl_node_cancel_timer (PL_NODE (served->self), &served->server_timer);
   if (served->odi)
     g_hash_table_remove (served->self->chains, served->odi);
   g_free (served->odi);
@@ -143,12 +147,16 @@ is_dialog_creating (sip_t *sip)
   return m == sip_method_invite || m == sip_method_subscribe || m == sip_method_refer;
 }
 
+/* Puts @value (one or more entries) before the Route the request has:
+ * msg_header_insert() would add it at the end. */
 static void
 insert_route (msg_t      *msg,
               const char *value)
 {
-  msg_header_insert (msg, (msg_pub_t *) sip_object (msg),
-                     (msg_header_t *) sip_route_make (msg_home (msg), value));
+  sip_t *sip = sip_object (msg);
+
+  msg_header_prepend (msg, (msg_pub_t *) sip, (msg_header_t **) &sip->sip_route,
+                      (msg_header_t *) sip_route_make (msg_home (msg), value));
 }
 
 /* The identity of the served user of an originating request: the
@@ -169,6 +177,24 @@ served_identity (msg_t *msg)
   return sip->sip_from ? pl_registrar_aor (sip->sip_from->a_url) : NULL;
 }
 
+/* TS 24.229 §5.4.3.2 step 4: a server that gives no answer in time is
+ * treated as failed, and its criterion's DefaultHandling applies; the
+ * sender's own timer F would otherwise end the request first. */
+static void
+on_server_silent (gpointer data)
+{
+  Served *served = data;
+  PlTraceEvent *ev;
+
+  served->server_timer = NULL;
+  if (served->phase != PHASE_SERVERS || pl_fork_is_done (served->fork))
+    return;
+  ev = pl_node_begin_event (PL_NODE (served->self), PL_EVENT_APP, "server-timeout");
+  pl_trace_event_add_string (ev, "server", served->point.ifc ? served->point.ifc->server_name : "");
+  pl_node_commit_event (PL_NODE (served->self), ev);
+  pl_fork_give_up (served->fork);
+}
+
 /* Sends the request to the application server of @ifc, with our own
  * Route behind it carrying the chain's token (TS 24.229 §5.4.3.2 step
  * 4, §5.4.3.3 step 4). */
@@ -185,15 +211,20 @@ send_to_server (Served *served,
 
   if (served->odi == NULL)
     served->odi = g_strdup_printf ("%s%u", pl_node_get_id (PL_NODE (self)), ++self->n_chains);
+  served->point.ifc = ifc;
   *point = served->point;
-  point->ifc = ifc;
   g_hash_table_replace (self->chains, g_strdup (served->odi), point);
 
   back = g_strdup_printf ("<sip:%s;lr;odi=%s>", pl_node_get_host (PL_NODE (self)), served->odi);
   insert_route (copy, back);
   insert_route (copy, there);
   served->phase = PHASE_SERVERS;
+  point->owner = served;
   pl_fork_branch (fork, copy);
+  if (served->server_timer)
+    pl_node_cancel_timer (PL_NODE (self), &served->server_timer);
+  served->server_timer = pl_node_add_timer (PL_NODE (self), self->as_timeout,
+                                            on_server_silent, served, NULL);
 }
 
 /* Starts the originating or terminating half for the served user @user
@@ -230,8 +261,7 @@ start_half (Served           *served,
       g_autofree char *rr = g_strdup_printf ("<sip:%s%s;lr>", originating ? "orig@" : "",
                                              pl_node_get_host (node));
 
-      msg_header_insert (served->request, (msg_pub_t *) sip,
-                         (msg_header_t *) sip_record_route_make (msg_home (served->request), rr));
+      pl_proxy_record_route (served->request, rr);
     }
   run_chain (served, fork);
 }
@@ -418,6 +448,8 @@ on_exhausted (PlFork  *fork,
   Served *served = user_data;
   PlIfc *ifc;
 
+  if (served->server_timer)
+    pl_node_cancel_timer (PL_NODE (served->self), &served->server_timer);
   if (served->phase == PHASE_CONTACTS)
     {
       if (served->next_group < served->groups->len)
@@ -511,9 +543,13 @@ pl_scscf_request (PlNode      *node,
   served->self = self;
   served->request = pl_fork_prepare (node, msg);
   csip = sip_object (served->request);
-  strip_untrusted_identity (self, peer, served->request);
+  /* A request that comes back with our token comes from an application
+   * server of the user's own profile, inside the trust domain. */
+  if (!(odi[0] && g_hash_table_contains (self->chains, odi)))
+    strip_untrusted_identity (self, peer, served->request);
 
   fork = pl_fork_new (node, txn, on_exhausted, NULL, served, served_free);
+  served->fork = fork;
   pl_fork_set_convert_503 (fork, self->convert_503);
 
   if (odi[0])
@@ -528,8 +564,17 @@ pl_scscf_request (PlNode      *node,
           pl_fork_unref (fork);
           return;
         }
+      /* It came back, so the server answered in its way. */
+      if (point->owner)
+        {
+          Served *owner = point->owner;
+
+          if (owner->server_timer)
+            pl_node_cancel_timer (node, &owner->server_timer);
+        }
       served->point = *point;
       served->point.ifc = NULL;
+      served->point.owner = NULL;
       run_chain (served, fork);
     }
   else if (orig || (peer && g_str_equal (pl_node_get_kind (peer), "p-cscf")))
@@ -584,7 +629,7 @@ pl_scscf_configure (PlNode        *node,
 {
   static const char *const attrs[] = {
     "id", "kind", "host", "hss", "domain", "realm", "pref", "gruu", "convert-503",
-    "trusted", "min-expires", "max-expires", NULL
+    "trusted", "min-expires", "max-expires", "server-timeout", NULL
   };
   static const char *const gruu_values[] = { "auto", "true", "false", NULL };
   PlScscf *self = PL_SCSCF (node);
@@ -599,6 +644,7 @@ pl_scscf_configure (PlNode        *node,
       || !pl_xml_attr_bool (ctx, element, "pref", TRUE, &self->pref, error)
       || !pl_xml_attr_bool (ctx, element, "convert-503", TRUE, &self->convert_503, error)
       || !pl_xml_attr_enum (ctx, element, "gruu", gruu_values, 0, &gruu, error)
+      || !pl_xml_attr_duration (ctx, element, "server-timeout", PL_SEC (4), &self->as_timeout, error)
       || !pl_xml_attr_uint (ctx, element, "min-expires", 60, 1, G_MAXUINT32, &min_expires, error)
       || !pl_xml_attr_uint (ctx, element, "max-expires", 600000, 1, G_MAXUINT32, &max_expires, error))
     return FALSE;
@@ -720,6 +766,7 @@ pl_scscf_init (PlScscf *self)
   self->convert_503 = TRUE;
   self->min_expires = 60;
   self->max_expires = 600000;
+  self->as_timeout = PL_SEC (4);
   self->nonces = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->third_party = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                              _pl_scscf_third_party_free);
