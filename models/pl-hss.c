@@ -25,6 +25,7 @@ struct _PlHss {
   PlNode parent_instance;
 
   GPtrArray *subscriptions;  /* PlSubscription* */
+  GHashTable *index;         /* uri_key () -> Found*, every public identity */
 };
 
 G_DEFINE_FINAL_TYPE (PlHss, pl_hss, PL_TYPE_NODE)
@@ -59,36 +60,43 @@ tel_digits (const char *number)
  * (case-sensitive, escapes decoded), same host (any case), same port (an
  * absent port differs from an explicit 5060). URI parameters, headers and
  * display names are ignored: a public identity is the user@host. */
+/* A key two URIs share exactly when RFC 3261 §19.1.4 calls them equal
+ * without parameters: scheme, user, password, port compared as they are,
+ * the host in any case; tel URIs by their digits. NULL for a URI that no
+ * public identity can be. */
+static char *
+uri_key (const char *text)
+{
+  g_autofree char *copy = strip_name_addr (text);
+  g_autofree char *host = NULL;
+  url_t url[1];
+
+  if (url_d (url, copy) < 0)
+    return NULL;
+  if (url->url_type == url_tel)
+    {
+      g_autofree char *digits = tel_digits (url->url_user);
+
+      return g_strconcat ("tel:", digits, NULL);
+    }
+  if ((url->url_type != url_sip && url->url_type != url_sips) || url->url_host == NULL)
+    return NULL;
+  host = g_ascii_strdown (url->url_host, -1);
+  /* \x01 separates the parts, \x02 marks an absent one. */
+  return g_strdup_printf ("%s:%s\x01%s\x01%s\x01%s", url->url_type == url_sips ? "sips" : "sip",
+                          url->url_user ? url->url_user : "\x02",
+                          url->url_password ? url->url_password : "\x02", host,
+                          url->url_port ? url->url_port : "\x02");
+}
+
 static gboolean
 uri_equal (const char *a,
            const char *b)
 {
-  g_autofree char *ca = strip_name_addr (a);
-  g_autofree char *cb = strip_name_addr (b);
-  url_t ua[1], ub[1];
+  g_autofree char *ka = uri_key (a);
+  g_autofree char *kb = uri_key (b);
 
-  if (url_d (ua, ca) < 0 || url_d (ub, cb) < 0 || ua->url_type != ub->url_type)
-    return FALSE;
-  if (ua->url_type == url_tel)
-    {
-      g_autofree char *na = tel_digits (ua->url_user);
-      g_autofree char *nb = tel_digits (ub->url_user);
-
-      return g_str_equal (na, nb);
-    }
-  if (ua->url_type != url_sip && ua->url_type != url_sips)
-    return FALSE;  /* no public identity has another scheme */
-
-  if ((ua->url_user == NULL) != (ub->url_user == NULL)
-      || (ua->url_password == NULL) != (ub->url_password == NULL)
-      || (ua->url_port == NULL) != (ub->url_port == NULL))
-    return FALSE;
-  /* url_d() has already decoded the escapes of the user part. */
-  if ((ua->url_user && strcmp (ua->url_user, ub->url_user) != 0)
-      || (ua->url_password && strcmp (ua->url_password, ub->url_password) != 0)
-      || (ua->url_port && strcmp (ua->url_port, ub->url_port) != 0))
-    return FALSE;
-  return ua->url_host && ub->url_host && g_ascii_strcasecmp (ua->url_host, ub->url_host) == 0;
+  return ka && kb && g_str_equal (ka, kb);
 }
 
 static gboolean
@@ -393,20 +401,10 @@ static Found
 find_identity (PlHss      *self,
                const char *public_id)
 {
-  for (guint s = 0; s < self->subscriptions->len; s++)
-    {
-      PlSubscription *subscription = g_ptr_array_index (self->subscriptions, s);
+  g_autofree char *key = uri_key (public_id);
+  Found *found = key ? g_hash_table_lookup (self->index, key) : NULL;
 
-      for (guint p = 0; p < subscription->profiles->len; p++)
-        {
-          PlServiceProfile *profile = g_ptr_array_index (subscription->profiles, p);
-
-          for (guint i = 0; i < profile->public_ids->len; i++)
-            if (uri_equal (g_ptr_array_index (profile->public_ids, i), public_id))
-              return (Found) { subscription, profile };
-        }
-    }
-  return (Found) { NULL, NULL };
+  return found ? *found : (Found) { NULL, NULL };
 }
 
 /* A "cx" event: command, public-id, result, private-id (when found) and
@@ -460,6 +458,22 @@ pl_hss_add_subscription (PlHss           *self,
                            other.subscription->file ? other.subscription->file : "added");
               return FALSE;
             }
+        }
+    }
+  for (guint p = 0; p < subscription->profiles->len; p++)
+    {
+      PlServiceProfile *profile = g_ptr_array_index (subscription->profiles, p);
+
+      for (guint i = 0; i < profile->public_ids->len; i++)
+        {
+          char *key = uri_key (g_ptr_array_index (profile->public_ids, i));
+          Found *found = g_new (Found, 1);
+
+          *found = (Found) { subscription, profile };
+          if (key)
+            g_hash_table_replace (self->index, key, found);
+          else
+            g_free (found);
         }
     }
   g_ptr_array_add (self->subscriptions, g_steal_pointer (&owned));
@@ -585,6 +599,7 @@ pl_hss_finalize (GObject *object)
 {
   PlHss *self = PL_HSS (object);
 
+  g_clear_pointer (&self->index, g_hash_table_unref);
   g_clear_pointer (&self->subscriptions, g_ptr_array_unref);
 
   G_OBJECT_CLASS (pl_hss_parent_class)->finalize (object);
@@ -605,4 +620,5 @@ static void
 pl_hss_init (PlHss *self)
 {
   self->subscriptions = g_ptr_array_new_with_free_func ((GDestroyNotify) pl_subscription_free);
+  self->index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
