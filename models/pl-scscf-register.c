@@ -319,6 +319,8 @@ authenticate (PlScscf     *self,
     }
 }
 
+static void on_expiry (gpointer data);
+
 static const char *
 kind_name (PlRegistrationType kind)
 {
@@ -438,7 +440,21 @@ _pl_scscf_register (PlScscf     *self,
                           result.kind == PL_REGISTRATION_DE ? 0 : granted, msg);
     }
 
-  _pl_scscf_schedule_expiry (self);
+  /* The bindings just granted expire at now + granted: the timer only
+   * moves when that is earlier (a scan of every binding per REGISTER
+   * would be quadratic in the number of users). */
+  if (granted > 0)
+    {
+      PlTime at = pl_node_now (node) + PL_SEC (granted);
+
+      if (self->expiry_timer == NULL || at < pl_timer_get_time (self->expiry_timer))
+        {
+          if (self->expiry_timer)
+            pl_node_cancel_timer (node, &self->expiry_timer);
+          self->expiry_timer = pl_node_add_background_timer (node, PL_SEC (granted), on_expiry,
+                                                             self, NULL);
+        }
+    }
 }
 
 static void
