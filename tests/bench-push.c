@@ -24,6 +24,7 @@
 #include "pl-cscf.h"
 #include "pl-hss.h"
 #include "pl-ifc.h"
+#include "bench-util.h"
 #include "pl-models.h"
 #include "pl-receiver.h"
 #include "pl-sender.h"
@@ -105,31 +106,6 @@ typedef struct {
   guint by_status[PL_DELIVERY_REFUSED + 1];
   guint64 trace_bytes;
 } Figures;
-
-/* Memory figures of /proc/self/status, in KiB; -1 when unknown. */
-static gint64
-proc_status_kib (const char *field)
-{
-  g_autofree char *text = NULL;
-  gsize len = strlen (field);
-
-  if (!g_file_get_contents ("/proc/self/status", &text, NULL, NULL))
-    return -1;
-  for (const char *line = text; line && *line; line = strchr (line, '\n'))
-    {
-      if (*line == '\n')
-        line++;
-      if (strncmp (line, field, len) == 0 && line[len] == ':')
-        return g_ascii_strtoll (line + len + 1, NULL, 10);
-    }
-  return -1;
-}
-
-static double
-seconds_since (gint64 start_us)
-{
-  return (double) (g_get_monotonic_time () - start_us) / G_USEC_PER_SEC;
-}
 
 static void
 on_register (gpointer data)
@@ -327,7 +303,7 @@ run_until (PlSim  *sim,
 
   pl_scheduler_set_end (scheduler, end);
   pl_scheduler_run (scheduler);
-  return seconds_since (start);
+  return bench_seconds_since (start);
 }
 
 /* What the trace holds, roughly: the records, their fields and strings,
@@ -506,12 +482,12 @@ main (int    argc,
   sim = pl_sim_new ((guint64) bench.seed);
   trace = pl_sim_get_trace (sim);
 
-  f.rss_start = proc_status_kib ("VmRSS");
+  f.rss_start = bench_proc_status_kib ("VmRSS");
   g_printerr ("pushlab-bench-push: building %d receivers and subscriptions...\n", bench.receivers);
   start = g_get_monotonic_time ();
   receivers = build_network (&bench, sim, &net);
-  f.wall_build_s = seconds_since (start);
-  f.rss_built = proc_status_kib ("VmRSS");
+  f.wall_build_s = bench_seconds_since (start);
+  f.rss_built = bench_proc_status_kib ("VmRSS");
   f.n_nodes = pl_sim_get_n_nodes (sim);
 
   g_printerr ("pushlab-bench-push: %d registrations through pcscf and scscf (%u nodes)...\n",
@@ -519,7 +495,7 @@ main (int    argc,
   schedule (sim, receivers, 0, on_register);
   pl_sim_start (sim);
   f.wall_register_s = run_until (sim, REGISTER_END);
-  f.rss_registered = proc_status_kib ("VmRSS");
+  f.rss_registered = bench_proc_status_kib ("VmRSS");
   f.hops_register = pl_sim_get_n_transmissions (sim);
   f.bindings = pl_registrar_get_n_bindings (pl_scscf_get_registrar (net.scscf));
   for (guint i = 0; i < receivers->len; i++)
@@ -537,7 +513,7 @@ main (int    argc,
    * background timers, which do not keep the run going. */
   f.wall_drain_s = run_until (sim, -1);
 
-  f.peak_rss = proc_status_kib ("VmHWM");
+  f.peak_rss = bench_proc_status_kib ("VmHWM");
   f.hops = pl_sim_get_n_transmissions (sim);
   f.n_events = pl_trace_get_n_events (trace);
   f.trace_bytes = estimate_trace_bytes (trace);

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bench-util.h"
 #include "pl-models.h"
 #include "pl-proxy.h"
 #include "pl-sim.h"
@@ -52,31 +53,6 @@ typedef struct {
   gsize floor_wire_bytes;
   double floor_rate;
 } Figures;
-
-/* Memory figures of /proc/self/status, in KiB; -1 when unknown. */
-static gint64
-proc_status_kib (const char *field)
-{
-  g_autofree char *text = NULL;
-  gsize len = strlen (field);
-
-  if (!g_file_get_contents ("/proc/self/status", &text, NULL, NULL))
-    return -1;
-  for (const char *line = text; line && *line; line = strchr (line, '\n'))
-    {
-      if (*line == '\n')
-        line++;
-      if (strncmp (line, field, len) == 0 && line[len] == ':')
-        return g_ascii_strtoll (line + len + 1, NULL, 10);
-    }
-  return -1;
-}
-
-static double
-seconds_since (gint64 start_us)
-{
-  return (double) (g_get_monotonic_time () - start_us) / G_USEC_PER_SEC;
-}
 
 static PlUserAgent *
 add_ua (PlSim      *sim,
@@ -229,7 +205,7 @@ time_round_trips (GBytes *wire,
 
       g_bytes_unref (pl_wire_serialize (msg));
     }
-  return seconds_since (start);
+  return bench_seconds_since (start);
 }
 
 static double
@@ -350,23 +326,23 @@ main (int    argc,
   sim = pl_sim_new ((guint64) bench.seed);
   trace = pl_sim_get_trace (sim);
 
-  f.rss_start = proc_status_kib ("VmRSS");
+  f.rss_start = bench_proc_status_kib ("VmRSS");
   callers = build_network (&bench, sim);
-  f.rss_built = proc_status_kib ("VmRSS");
+  f.rss_built = bench_proc_status_kib ("VmRSS");
   f.n_nodes = pl_sim_get_n_nodes (sim);
 
   schedule_messages (&bench, sim, callers);
   pl_sim_start (sim);
-  f.rss_run = proc_status_kib ("VmRSS");
+  f.rss_run = bench_proc_status_kib ("VmRSS");
 
   g_printerr ("pushlab-bench: %d callers x %d MESSAGEs through one proxy (%u nodes)...\n",
               bench.agents, bench.messages, f.n_nodes);
   start = g_get_monotonic_time ();
   pl_scheduler_run (pl_sim_get_scheduler (sim));
-  f.wall_s = seconds_since (start);
+  f.wall_s = bench_seconds_since (start);
 
-  f.rss_after = proc_status_kib ("VmRSS");
-  f.peak_rss = proc_status_kib ("VmHWM");
+  f.rss_after = bench_proc_status_kib ("VmRSS");
+  f.peak_rss = bench_proc_status_kib ("VmHWM");
   f.hops = pl_sim_get_n_transmissions (sim);
   f.n_events = pl_trace_get_n_events (trace);
   f.virtual_end = pl_sim_now (sim);
