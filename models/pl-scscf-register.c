@@ -287,6 +287,8 @@ authenticate (PlScscf     *self,
 
   if (password == NULL)
     return TRUE;
+  if (self->realm == NULL)
+    self->realm = g_strdup (self->domain);
 
   nonce = g_hash_table_lookup (self->nonces, aor);
   verdict = nonce ? pl_digest_verify (sip, self->realm, nonce, private_id ? private_id : aor,

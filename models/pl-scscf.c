@@ -79,10 +79,21 @@ served_free (gpointer data)
   g_free (served);
 }
 
+/* scscf1.home1.net serves home1.net unless told otherwise. */
+static const char *
+default_domain (const char *hostname)
+{
+  const char *dot = strchr (hostname, '.');
+
+  return dot && strchr (dot + 1, '.') ? dot + 1 : hostname;
+}
+
 gboolean
 _pl_scscf_is_local (PlScscf     *self,
                     const url_t *url)
 {
+  if (self->domain == NULL)
+    self->domain = g_strdup (default_domain (pl_node_get_hostname (PL_NODE (self))));
   return url && url->url_host
          && ((self->domain && g_ascii_strcasecmp (url->url_host, self->domain) == 0)
              || pl_node_owns_url (PL_NODE (self), url));
@@ -634,7 +645,6 @@ pl_scscf_configure (PlNode        *node,
   static const char *const gruu_values[] = { "auto", "true", "false", NULL };
   PlScscf *self = PL_SCSCF (node);
   const char *hostname = pl_node_get_hostname (node);
-  const char *dot = strchr (hostname, '.');
   const char *trusted = pl_xml_attr (element, "trusted");
   guint64 min_expires, max_expires;
   int gruu;
@@ -654,12 +664,11 @@ pl_scscf_configure (PlNode        *node,
                          G_GUINT64_FORMAT ")", min_expires, max_expires);
 
   self->hss_id = g_strdup (pl_xml_attr (element, "hss"));
-  /* scscf1.home1.net serves home1.net unless told otherwise. */
   self->domain = g_strdup (pl_xml_attr (element, "domain")
                              ? pl_xml_attr (element, "domain")
-                             : (dot && strchr (dot + 1, '.') ? dot + 1 : hostname));
-  self->realm = g_strdup (pl_xml_attr (element, "realm") ? pl_xml_attr (element, "realm")
-                                                          : self->domain);
+                             : default_domain (hostname));
+  if (pl_xml_attr (element, "realm"))
+    self->realm = g_strdup (pl_xml_attr (element, "realm"));
   self->gruu_mode = gruu;
   self->min_expires = (guint32) min_expires;
   self->max_expires = (guint32) max_expires;
