@@ -250,9 +250,12 @@ pl_pcscf_request (PlNode      *node,
   if (pl_proxy_screen_request (node, txn, sip))
     return;
 
-  /* The Path we gave the S-CSCF says "term". */
-  terminating = sip->sip_route && pl_node_owns_url (node, sip->sip_route->r_url)
-                && g_strcmp0 (sip->sip_route->r_url->url_user, "term") == 0;
+  /* Towards the UE: through the Path we gave the S-CSCF ("term"), or
+   * from the core along a dialog's route set (a NOTIFY of the UE's
+   * subscription, A.3 step 6). */
+  terminating = (sip->sip_route && pl_node_owns_url (node, sip->sip_route->r_url)
+                 && g_strcmp0 (sip->sip_route->r_url->url_user, "term") == 0)
+                || (peer && g_str_equal (pl_node_get_kind (peer), "s-cscf"));
 
   copy = pl_fork_prepare (node, msg);
   csip = sip_object (copy);

@@ -588,6 +588,12 @@ pl_scscf_request (PlNode      *node,
       served->point.owner = NULL;
       run_chain (served, fork);
     }
+  else if (csip->sip_to && csip->sip_to->a_tag)
+    {
+      /* Within a dialog (RFC 3261 §12.2): no filter criteria, only the
+       * route set (TS 24.229 §5.4.3.2: iFC apply to initial requests). */
+      pl_fork_branch (fork, msg_dup (served->request));
+    }
   else if (orig || (peer && g_str_equal (pl_node_get_kind (peer), "p-cscf")))
     {
       /* From the UE side: originating, whether the UE used the
