@@ -3,7 +3,8 @@
  * It registers its push applications with the SIP/IP core (§7.2 of the
  * 2006 draft, 004_… §8.2 for V1.0), checks every incoming MESSAGE in the
  * order of §6.3.1 and hands the pushes that pass to the application,
- * which answers as configured.
+ * which answers as configured. Its ua-profile subscriptions (§6.4.1)
+ * are in pl-receiver-subscribe.c.
  *
  * Scenario form:
  *
@@ -13,11 +14,12 @@
  *     <identity public="sip:john.doe@home1.net" private="john.doe@home1.net"
  *               password="secret" display="John Doe"/>
  *     <app id="0x05" accept="application/vnd.syncml.ds.notification text/plain"
- *          answer="200" answer-delay="0"/>
+ *          answer="200" answer-delay="0" auid="x-wap-application:push.syncml"/>
  *     <whitelist sender="sip:psadm1@home1.net"/>
  *   </node>
  *
- * Actions: <register node [apps] [expires]/>, <deregister node/>.
+ * Actions: <register node [apps] [expires]/>, <deregister node/>,
+ * <subscribe node app [expires] [uri]/>, <unsubscribe node app/>.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -33,7 +35,7 @@
 #include "pl-action.h"
 #include "pl-digest.h"
 #include "pl-push.h"
-#include "pl-receiver.h"
+#include "pl-receiver-private.h"
 #include "pl-transaction.h"
 #include "pl-wire.h"
 #include "pl-xml.h"
@@ -41,20 +43,13 @@
 /* §7.2 gives no value; 600000 s is what the spec's flows register for. */
 #define DEFAULT_EXPIRES 600000
 
-typedef struct {
-  char *id;
-  GStrv accept;     /* "type/subtype", lower case, parameters dropped */
-  int answer;       /* 0: never answers */
-  PlTime delay;
-} PlRxApp;
-
 /* One REGISTER, from the first request to its final response. */
-typedef struct {
+struct _PlRxRegistration {
   GStrv apps;       /* the applications whose tags it carries */
   guint32 expires;
   guint n_auth;     /* challenges answered */
   gboolean retried_interval;
-} PlRegistration;
+};
 
 /* A push answer the application gives later (answer-delay); kept with
  * its server transaction, which lives until it is answered. */
@@ -65,43 +60,11 @@ typedef struct {
   PlTimer *timer;
 } PlPendingAnswer;
 
-struct _PlReceiver {
-  PlNode parent_instance;
-
-  char *public_id;
-  char *private_id;     /* NULL: the public identity without its scheme */
-  char *password;
-  char *display;
-  char *outbound;       /* NULL: REGISTER straight to the registrar */
-  char *registrar;      /* NULL: sip:<host of the public identity> */
-  guint32 expires;
-  gboolean refresh;
-  char *instance;       /* meaningful when instance_set */
-  gboolean instance_set;
-  char *contact_user;   /* meaningful when contact_user_set */
-  gboolean contact_user_set;
-  GPtrArray *apps;      /* PlRxApp* */
-  GPtrArray *whitelist; /* char*, sender URIs */
-
-  char *call_id;        /* §10.2.4: one Call-ID for every registration */
-  guint32 cseq;
-  guint n_cnonce;
-  PlRegistration *current;  /* the REGISTER in flight */
-  GQueue queued;            /* PlRegistration*, waiting for it */
-  gboolean registered;
-  PlTime registered_until;
-  GStrv registered_apps;
-  guint32 registered_expires;  /* what was asked, for refreshes */
-  PlTimer *refresh_timer;
-
-  guint n_pushes;
-};
-
 G_DEFINE_FINAL_TYPE (PlReceiver, pl_receiver, PL_TYPE_NODE)
 
-static void registration_start (PlReceiver     *self,
-                                PlRegistration *reg,
-                                const char     *authorization);
+static void registration_start (PlReceiver       *self,
+                                PlRxRegistration *reg,
+                                const char       *authorization);
 
 static void
 rx_app_free (gpointer data)
@@ -109,6 +72,7 @@ rx_app_free (gpointer data)
   PlRxApp *app = data;
 
   g_free (app->id);
+  g_free (app->auid);
   g_strfreev (app->accept);
   g_free (app);
 }
@@ -116,7 +80,7 @@ rx_app_free (gpointer data)
 static void
 registration_free (gpointer data)
 {
-  PlRegistration *reg = data;
+  PlRxRegistration *reg = data;
 
   g_strfreev (reg->apps);
   g_free (reg);
@@ -140,9 +104,9 @@ effective_dialect (PlReceiver *self)
   return dialect == PL_DIALECT_PLAIN ? PL_DIALECT_OMA_2006 : dialect;
 }
 
-static PlRxApp *
-find_app (PlReceiver *self,
-          const char *id)
+PlRxApp *
+_pl_receiver_find_app (PlReceiver *self,
+                       const char *id)
 {
   for (guint i = 0; id && i < self->apps->len; i++)
     {
@@ -161,6 +125,15 @@ all_app_ids (PlReceiver *self)
   for (guint i = 0; i < self->apps->len; i++)
     ids[i] = g_strdup (((PlRxApp *) g_ptr_array_index (self->apps, i))->id);
   return ids;
+}
+
+/* "0x05, 0x07", or "none": for errors. */
+char *
+_pl_receiver_installed_apps (PlReceiver *self)
+{
+  g_auto (GStrv) ids = all_app_ids (self);
+
+  return ids[0] ? g_strjoinv (", ", ids) : g_strdup ("none");
 }
 
 /* "sip:john.doe@home1.net" -> user "john.doe", host "home1.net". */
@@ -227,8 +200,8 @@ instance_urn (PlReceiver *self)
                           b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
-static char *
-contact_uri (PlReceiver *self)
+char *
+_pl_receiver_contact_uri (PlReceiver *self)
 {
   PlNode *node = PL_NODE (self);
   g_autofree char *user = NULL;
@@ -243,9 +216,9 @@ contact_uri (PlReceiver *self)
 }
 
 /* RFC 3261 §25.1 quoted-string. */
-static char *
-name_addr (const char *display,
-           const char *uri)
+char *
+_pl_receiver_name_addr (const char *display,
+                        const char *uri)
 {
   GString *out = g_string_new (NULL);
 
@@ -273,9 +246,9 @@ join_apps (const char * const *apps)
 /* ---- registration (§7.2; 004_… §8.2) ---- */
 
 static msg_t *
-build_register (PlReceiver     *self,
-                PlRegistration *reg,
-                const char     *authorization)
+build_register (PlReceiver       *self,
+                PlRxRegistration *reg,
+                const char       *authorization)
 {
   PlNode *node = PL_NODE (self);
   PlDialect dialect = effective_dialect (self);
@@ -284,9 +257,9 @@ build_register (PlReceiver     *self,
   su_home_t *home = msg_home (msg);
   g_autofree char *registrar = registrar_uri (self);
   g_autofree char *tag = pl_node_new_tag (node);
-  g_autofree char *aor = name_addr (self->display, self->public_id);
+  g_autofree char *aor = _pl_receiver_name_addr (self->display, self->public_id);
   g_autofree char *from = g_strdup_printf ("%s;tag=%s", aor, tag);
-  g_autofree char *uri = contact_uri (self);
+  g_autofree char *uri = _pl_receiver_contact_uri (self);
   g_autofree char *instance = instance_urn (self);
   g_autofree char *expires = g_strdup_printf ("%u", reg->expires);
   GString *contact = g_string_new (NULL);
@@ -386,15 +359,37 @@ on_refresh (gpointer data)
                         self->registered_expires);
 }
 
+/* RFC 3608 §6.1: each 200 to REGISTER replaces the service route (one
+ * without Service-Route leaves none); a de-registration ends it. */
 static void
-registration_succeeded (PlReceiver     *self,
-                        PlRegistration *reg,
-                        sip_t          *sip)
+remember_service_route (PlReceiver *self,
+                        sip_t      *sip)
+{
+  su_home_t home[1] = { SU_HOME_INIT (home) };
+  GPtrArray *route = g_ptr_array_new ();
+
+  for (const sip_service_route_t *r = sip ? sip->sip_service_route : NULL; r; r = r->r_next)
+    {
+      char *text = sip_header_as_string (home, (const sip_header_t *) r);
+
+      if (text)
+        g_ptr_array_add (route, g_strdup (text));
+    }
+  g_ptr_array_add (route, NULL);
+  g_strfreev (self->service_route);
+  self->service_route = (GStrv) g_ptr_array_free (route, FALSE);
+  su_home_deinit (home);
+}
+
+static void
+registration_succeeded (PlReceiver       *self,
+                        PlRxRegistration *reg,
+                        sip_t            *sip)
 {
   PlNode *node = PL_NODE (self);
   su_home_t home[1] = { SU_HOME_INIT (home) };
   g_autofree char *instance = instance_urn (self);
-  g_autofree char *uri = contact_uri (self);
+  g_autofree char *uri = _pl_receiver_contact_uri (self);
   url_t *ours = url_make (home, uri);
   const sip_contact_t *found = NULL;
   guint64 granted = reg->expires;
@@ -422,6 +417,7 @@ registration_succeeded (PlReceiver     *self,
     {
       self->registered = FALSE;
       g_clear_pointer (&self->registered_apps, g_strfreev);
+      remember_service_route (self, NULL);
       event = pl_node_begin_event (node, PL_EVENT_APP, "deregistered");
       pl_trace_event_add_string (event, "aor", self->public_id);
       pl_node_commit_event (node, event);
@@ -433,6 +429,7 @@ registration_succeeded (PlReceiver     *self,
   g_strfreev (self->registered_apps);
   self->registered_apps = g_strdupv (reg->apps);
   self->registered_expires = reg->expires;
+  remember_service_route (self, sip);
 
   /* RFC 5627 §4.2 (V1.0, B.1 step 2): the GRUUs of our binding. */
   pub_gruu = param_unquoted (found, "pub-gruu");
@@ -475,7 +472,7 @@ registration_failed (PlReceiver *self,
 static void
 registration_next (PlReceiver *self)
 {
-  PlRegistration *next;
+  PlRxRegistration *next;
 
   g_clear_pointer (&self->current, registration_free);
   next = g_queue_pop_head (&self->queued);
@@ -490,7 +487,7 @@ on_register_response (PlClientTxn *txn,
                       gpointer     user_data)
 {
   PlReceiver *self = user_data;
-  PlRegistration *reg = self->current;
+  PlRxRegistration *reg = self->current;
   int status = sip->sip_status->st_status;
   const char *phrase = sip->sip_status->st_phrase;
 
@@ -538,16 +535,16 @@ on_register_response (PlClientTxn *txn,
 }
 
 static void
-registration_start (PlReceiver     *self,
-                    PlRegistration *reg,
-                    const char     *authorization)
+registration_start (PlReceiver       *self,
+                    PlRxRegistration *reg,
+                    const char       *authorization)
 {
   self->current = reg;
   pl_client_txn_send (PL_NODE (self), build_register (self, reg, authorization),
                       on_register_response, self);
 }
 
-/* ---- requests: MESSAGE (§6.3.1), OPTIONS ---- */
+/* ---- requests: MESSAGE (§6.3.1), NOTIFY (§6.4.1.2), OPTIONS ---- */
 
 static gboolean
 is_printable (const char *data,
@@ -604,12 +601,13 @@ add_content_fields (PlTraceEvent *event,
     }
 }
 
-static void
-reject (PlReceiver  *self,
-        PlServerTxn *txn,
-        msg_t       *response,
-        const char  *app,
-        const char  *reason)
+void
+_pl_receiver_reject (PlReceiver  *self,
+                     PlServerTxn *txn,
+                     msg_t       *response,
+                     const char  *app,
+                     const char  *method,
+                     const char  *reason)
 {
   PlTraceEvent *event = pl_node_begin_event (PL_NODE (self), PL_EVENT_APP, "push-rejected");
 
@@ -617,13 +615,26 @@ reject (PlReceiver  *self,
   pl_trace_event_add_string (event, "reason", reason);
   if (app)
     pl_trace_event_add_string (event, "app", app);
+  if (method)
+    pl_trace_event_add_string (event, "method", method);
   pl_node_commit_event (PL_NODE (self), event);
   pl_server_txn_respond (txn, response);
 }
 
-static gboolean
-accepts_type (const PlRxApp *app,
-              const char    *type)
+msg_t *
+_pl_receiver_unsupported_type (PlServerTxn   *txn,
+                               const PlRxApp *app)
+{
+  msg_t *response = pl_server_txn_make_response (txn, 415, NULL);
+  g_autofree char *accept = g_strjoinv (", ", app->accept);
+
+  msg_header_add_make (response, NULL, sip_accept_class, accept);
+  return response;
+}
+
+gboolean
+_pl_receiver_accepts_type (const PlRxApp *app,
+                           const char    *type)
 {
   const char *slash = type ? strchr (type, '/') : NULL;
 
@@ -671,6 +682,49 @@ on_answer_due (gpointer data)
   pl_server_txn_reply (p->txn, p->status, NULL);
 }
 
+void
+_pl_receiver_deliver (PlReceiver  *self,
+                      PlServerTxn *txn,
+                      msg_t       *msg,
+                      sip_t       *sip,
+                      PlRxApp     *app,
+                      const char  *from,
+                      const char  *method)
+{
+  PlNode *node = PL_NODE (self);
+  PlTraceEvent *event;
+  PlPendingAnswer *p;
+
+  self->n_pushes++;
+  event = pl_node_begin_event (node, PL_EVENT_APP, "push");
+  pl_trace_event_add_string (event, "app", app->id);
+  add_content_fields (event, msg, sip, from);
+  if (app->answer)
+    {
+      g_autofree char *answer = g_strdup_printf ("%d", app->answer);
+      pl_trace_event_add_string (event, "answer", answer);
+    }
+  else
+    pl_trace_event_add_string (event, "answer", "none");
+  if (method)
+    pl_trace_event_add_string (event, "method", method);
+  pl_node_commit_event (node, event);
+
+  if (app->answer == 0)
+    return;  /* never answers: the sender's timer F gives it a 408 */
+  if (app->delay == 0)
+    {
+      pl_server_txn_reply (txn, app->answer, NULL);
+      return;
+    }
+  p = g_new0 (PlPendingAnswer, 1);
+  p->self = self;
+  p->txn = txn;
+  p->status = app->answer;
+  p->timer = pl_node_add_timer (node, app->delay, on_answer_due, p, NULL);
+  pl_server_txn_set_data (txn, p, pending_answer_free);
+}
+
 static void
 handle_message (PlReceiver  *self,
                 PlServerTxn *txn,
@@ -698,8 +752,10 @@ handle_message (PlReceiver  *self,
     {
       const char *phrase = pai_text ? "Invalid P-Asserted-Identity" : "No P-Asserted-Identity";
 
-      reject (self, txn, pl_server_txn_make_response (txn, 403, phrase), app_id,
-              pai_text ? "the P-Asserted-Identity does not parse" : "no P-Asserted-Identity");
+      _pl_receiver_reject (self, txn, pl_server_txn_make_response (txn, 403, phrase), app_id,
+                           NULL,
+                           pai_text ? "the P-Asserted-Identity does not parse"
+                                    : "no P-Asserted-Identity");
       return;
     }
 
@@ -717,25 +773,23 @@ handle_message (PlReceiver  *self,
       pl_server_txn_reply (txn, 200, NULL);
       return;
     }
-  app = find_app (self, app_id);
+  app = _pl_receiver_find_app (self, app_id);
   if (app == NULL)
     {
       reason = g_strdup_printf ("push application %s is not installed", app_id);
-      reject (self, txn, pl_server_txn_make_response (txn, 480, NULL), app_id, reason);
+      _pl_receiver_reject (self, txn, pl_server_txn_make_response (txn, 480, NULL), app_id,
+                           NULL, reason);
       return;
     }
 
   /* The application must be able to take the content (RFC 3261
    * §21.4.13: 415 lists what it takes in Accept). */
-  if (!accepts_type (app, type))
+  if (!_pl_receiver_accepts_type (app, type))
     {
-      msg_t *response = pl_server_txn_make_response (txn, 415, NULL);
-      g_autofree char *accept = g_strjoinv (", ", app->accept);
-
-      msg_header_add_make (response, NULL, sip_accept_class, accept);
       reason = g_strdup_printf ("content type %s is not accepted by %s", type ? type : "(none)",
                                 app_id);
-      reject (self, txn, response, app_id, reason);
+      _pl_receiver_reject (self, txn, _pl_receiver_unsupported_type (txn, app), app_id, NULL,
+                           reason);
       return;
     }
 
@@ -744,40 +798,13 @@ handle_message (PlReceiver  *self,
   if (self->whitelist->len > 0 && !on_whitelist (self, pai))
     {
       reason = g_strdup_printf ("sender %s is not on the whitelist", from ? from : "?");
-      reject (self, txn, pl_server_txn_make_response (txn, 403, NULL), app_id, reason);
+      _pl_receiver_reject (self, txn, pl_server_txn_make_response (txn, 403, NULL), app_id,
+                           NULL, reason);
       return;
     }
 
   /* §6.3.1 steps 3 and 4: to the application, which answers. */
-  self->n_pushes++;
-  event = pl_node_begin_event (node, PL_EVENT_APP, "push");
-  pl_trace_event_add_string (event, "app", app->id);
-  add_content_fields (event, msg, sip, from);
-  if (app->answer)
-    {
-      g_autofree char *answer = g_strdup_printf ("%d", app->answer);
-      pl_trace_event_add_string (event, "answer", answer);
-    }
-  else
-    pl_trace_event_add_string (event, "answer", "none");
-  pl_node_commit_event (node, event);
-
-  if (app->answer == 0)
-    return;  /* never answers: the sender's timer F gives it a 408 */
-  if (app->delay == 0)
-    {
-      pl_server_txn_reply (txn, app->answer, NULL);
-      return;
-    }
-  {
-    PlPendingAnswer *p = g_new0 (PlPendingAnswer, 1);
-
-    p->self = self;
-    p->txn = txn;
-    p->status = app->answer;
-    p->timer = pl_node_add_timer (node, app->delay, on_answer_due, p, NULL);
-    pl_server_txn_set_data (txn, p, pending_answer_free);
-  }
+  _pl_receiver_deliver (self, txn, msg, sip, app, from, NULL);
 }
 
 static void
@@ -790,12 +817,15 @@ pl_receiver_request (PlNode      *node,
   msg_t *response;
 
   if (txn == NULL)
-    return;  /* an ACK: we create no dialogs */
+    return;  /* an ACK: our only dialogs are subscriptions */
 
   switch (sip->sip_request->rq_method)
     {
     case sip_method_message:
       handle_message (self, txn, msg, sip);
+      return;
+    case sip_method_notify:
+      _pl_receiver_notify (self, txn, msg, sip);
       return;
     case sip_method_options:
       response = pl_server_txn_make_response (txn, 200, NULL);
@@ -809,18 +839,19 @@ pl_receiver_request (PlNode      *node,
       response = pl_server_txn_make_response (txn, 405, NULL);  /* §8.2.1 */
       break;
     }
-  msg_header_add_make (response, NULL, sip_allow_class, "MESSAGE, OPTIONS");
+  /* We watch (NOTIFY) but notify no one: no SUBSCRIBE here. */
+  msg_header_add_make (response, NULL, sip_allow_class, "MESSAGE, NOTIFY, OPTIONS");
   pl_server_txn_respond (txn, response);
 }
 
 /* ---- configuration and actions ---- */
 
-static gboolean
-check_uri (PlXmlContext  *ctx,
-           xmlNode       *element,
-           const char    *attr,
-           gboolean       need_user,
-           GError       **error)
+gboolean
+_pl_receiver_check_uri (PlXmlContext  *ctx,
+                        xmlNode       *element,
+                        const char    *attr,
+                        gboolean       need_user,
+                        GError       **error)
 {
   const char *value = pl_xml_attr (element, attr);
   g_autofree char *user = NULL;
@@ -848,16 +879,29 @@ is_app_id (const char *id)
   return TRUE;
 }
 
+/* A URN or a registered id: visible ASCII that a quoted-string needs no
+ * escape for. */
+static gboolean
+is_auid (const char *auid)
+{
+  if (*auid == '\0')
+    return FALSE;
+  for (const char *p = auid; *p; p++)
+    if (!g_ascii_isgraph (*p) || *p == '"' || *p == '\\')
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 configure_app (PlReceiver    *self,
                PlXmlContext  *ctx,
                xmlNode       *child,
                GError       **error)
 {
-  static const char *const attrs[] = { "id", "accept", "answer", "answer-delay", NULL };
+  static const char *const attrs[] = { "id", "accept", "answer", "answer-delay", "auid", NULL };
   static const char *const answers[] = { "200", "603", "503", "500", "none", NULL };
   static const int codes[] = { 200, 603, 503, 500, 0 };
-  const char *id, *accept;
+  const char *id, *accept, *auid;
   g_auto (GStrv) types = NULL;
   g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
   PlRxApp *app;
@@ -875,7 +919,7 @@ configure_app (PlReceiver    *self,
   if (g_ascii_strcasecmp (id, "0x00") == 0)
     return pl_xml_error (ctx, error, child, "id",
                          "attribute 'id' of <app>: 0x00 is not a push application id (§1.1)");
-  if (find_app (self, id))
+  if (_pl_receiver_find_app (self, id))
     return pl_xml_error (ctx, error, child, "id",
                          "attribute 'id' of <app>: application '%s' is installed twice", id);
 
@@ -907,8 +951,16 @@ configure_app (PlReceiver    *self,
   if (!pl_xml_attr_enum (ctx, child, "answer", answers, 0, &answer, error))
     return FALSE;
 
+  /* §6.4.1.1 step 3: the OMNA Push Application ID, quoted in Event. */
+  auid = pl_xml_attr (child, "auid");
+  if (auid && !is_auid (auid))
+    return pl_xml_error (ctx, error, child, "auid",
+                         "attribute 'auid' of <app>: expected an OMNA push application id "
+                         "such as x-wap-application:push.syncml, got '%s'", auid);
+
   app = g_new0 (PlRxApp, 1);
   app->id = g_strdup (id);
+  app->auid = g_strdup (auid ? auid : id);
   app->accept = (GStrv) g_ptr_array_steal (list, NULL);
   app->answer = codes[answer];
   g_ptr_array_add (self->apps, app);
@@ -932,8 +984,8 @@ pl_receiver_configure (PlNode        *node,
   guint64 expires;
 
   if (!pl_xml_check_attrs (ctx, element, attrs, error)
-      || !check_uri (ctx, element, "outbound", FALSE, error)
-      || !check_uri (ctx, element, "registrar", FALSE, error)
+      || !_pl_receiver_check_uri (ctx, element, "outbound", FALSE, error)
+      || !_pl_receiver_check_uri (ctx, element, "registrar", FALSE, error)
       || !pl_xml_attr_uint (ctx, element, "expires", DEFAULT_EXPIRES, 0, G_MAXUINT32, &expires,
                             error)
       || !pl_xml_attr_bool (ctx, element, "refresh", FALSE, &self->refresh, error))
@@ -980,7 +1032,7 @@ pl_receiver_configure (PlNode        *node,
           identity = child;
           if (!pl_xml_check_attrs (ctx, child, identity_attrs, error)
               || !pl_xml_require_attr (ctx, child, "public", &public_id, error)
-              || !check_uri (ctx, child, "public", TRUE, error))
+              || !_pl_receiver_check_uri (ctx, child, "public", TRUE, error))
             return FALSE;
           pl_receiver_set_identity (self, public_id, pl_xml_attr (child, "private"),
                                     pl_xml_attr (child, "password"));
@@ -997,7 +1049,7 @@ pl_receiver_configure (PlNode        *node,
 
           if (!pl_xml_check_attrs (ctx, child, whitelist_attrs, error)
               || !pl_xml_require_attr (ctx, child, "sender", &sender, error)
-              || !check_uri (ctx, child, "sender", FALSE, error))
+              || !_pl_receiver_check_uri (ctx, child, "sender", FALSE, error))
             return FALSE;
           g_ptr_array_add (self->whitelist, g_strdup (sender));
         }
@@ -1093,7 +1145,7 @@ pl_receiver_parse_action (PlNode        *node,
             {
               if (*ids[i] == '\0')
                 continue;
-              if (find_app (self, ids[i]) == NULL)
+              if (_pl_receiver_find_app (self, ids[i]) == NULL)
                 {
                   g_auto (GStrv) installed = all_app_ids (self);
                   g_autofree char *known = g_strjoinv (", ", installed);
@@ -1112,6 +1164,8 @@ pl_receiver_parse_action (PlNode        *node,
       spec->expires = (guint32) expires;
       return pl_action_new (node, verb, run_register, spec, register_spec_free);
     }
+  if (g_str_equal (verb, "subscribe") || g_str_equal (verb, "unsubscribe"))
+    return _pl_receiver_parse_subscription_action (self, ctx, element, error);
   if (g_str_equal (verb, "deregister"))
     {
       if (!pl_xml_check_attrs (ctx, element, deregister_attrs, error))
@@ -1122,7 +1176,8 @@ pl_receiver_parse_action (PlNode        *node,
       return pl_action_new (node, verb, run_register, spec, register_spec_free);
     }
   pl_xml_error (ctx, error, element, NULL,
-                "a 'receiver' node has no action <%s>: expected <register> or <deregister>", verb);
+                "a 'receiver' node has no action <%s>: expected <register>, <deregister>, "
+                "<subscribe> or <unsubscribe>", verb);
   return NULL;
 }
 
@@ -1132,6 +1187,7 @@ pl_receiver_finalize (GObject *object)
   PlReceiver *self = PL_RECEIVER (object);
 
   pl_node_cancel_timer (PL_NODE (self), &self->refresh_timer);
+  g_clear_pointer (&self->subscriptions, g_ptr_array_unref);
   g_free (self->public_id);
   g_free (self->private_id);
   g_free (self->password);
@@ -1146,6 +1202,7 @@ pl_receiver_finalize (GObject *object)
   g_clear_pointer (&self->current, registration_free);
   g_queue_clear_full (&self->queued, registration_free);
   g_strfreev (self->registered_apps);
+  g_strfreev (self->service_route);
 
   G_OBJECT_CLASS (pl_receiver_parent_class)->finalize (object);
 }
@@ -1169,6 +1226,7 @@ pl_receiver_init (PlReceiver *self)
   self->expires = DEFAULT_EXPIRES;
   self->apps = g_ptr_array_new_with_free_func (rx_app_free);
   self->whitelist = g_ptr_array_new_with_free_func (g_free);
+  self->subscriptions = g_ptr_array_new_with_free_func (_pl_receiver_subscription_free);
   g_queue_init (&self->queued);
 }
 
@@ -1218,7 +1276,7 @@ pl_receiver_add_app (PlReceiver         *self,
   g_return_if_fail (accept != NULL && accept[0] != NULL);
   g_return_if_fail (answer == 0 || answer == 200 || answer == 603 || answer == 503
                     || answer == 500);
-  g_return_if_fail (find_app (self, app) == NULL);
+  g_return_if_fail (_pl_receiver_find_app (self, app) == NULL);
 
   types = g_ptr_array_new ();
   for (guint i = 0; accept[i]; i++)
@@ -1227,6 +1285,7 @@ pl_receiver_add_app (PlReceiver         *self,
 
   rx = g_new0 (PlRxApp, 1);
   rx->id = g_strdup (app);
+  rx->auid = g_strdup (app);
   rx->accept = (GStrv) g_ptr_array_free (types, FALSE);
   rx->answer = answer;
   g_ptr_array_add (self->apps, rx);
@@ -1237,7 +1296,7 @@ pl_receiver_register (PlReceiver         *self,
                       const char * const *apps,
                       guint32             expires)
 {
-  PlRegistration *reg;
+  PlRxRegistration *reg;
 
   g_return_if_fail (PL_IS_RECEIVER (self));
   g_return_if_fail (pl_node_get_sim (PL_NODE (self)) != NULL);
@@ -1250,7 +1309,7 @@ pl_receiver_register (PlReceiver         *self,
   if (expires == 0)
     pl_node_cancel_timer (PL_NODE (self), &self->refresh_timer);
 
-  reg = g_new0 (PlRegistration, 1);
+  reg = g_new0 (PlRxRegistration, 1);
   if (apps)
     reg->apps = g_strdupv ((GStrv) apps);
   else if (expires == 0)

@@ -1,5 +1,5 @@
 /* pl-receiver.h: the Push Receiver agent (node kind "receiver"), §6.2,
- * §6.3.1, §7.2 of the 2006 draft and 004_… §7.1.1, §8.2 for V1.0.
+ * §6.3.1, §6.4.1, §7.2 of the 2006 draft and 004_… §7.1.1, §8.2 for V1.0.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -35,6 +35,12 @@ void      pl_receiver_add_app      (PlReceiver         *self,
 void      pl_receiver_register     (PlReceiver         *self,
                                     const char * const *apps,
                                     guint32             expires);
+/* SUBSCRIBE to the ua-profile events of @app (§6.4.1.1) for @expires
+ * seconds, Request-URI the public identity; a subscription of @app that
+ * is alive is refreshed in its dialog; @expires 0 unsubscribes. */
+void      pl_receiver_subscribe    (PlReceiver *self,
+                                    const char *app,
+                                    guint32     expires);
 gboolean  pl_receiver_is_registered (PlReceiver *self);
 guint     pl_receiver_get_n_pushes (PlReceiver *self);
 

@@ -5,7 +5,9 @@
  * that allow it, and tells the push initiator what happened in the terms
  * of the PAP use cases D and E (002_… §5.4, §5.5). It also accepts the
  * third-party REGISTERs the core sends on the iFC's behalf (§7.3,
- * 003_… B.1 step 3) and keeps the registration state they tell.
+ * 003_… B.1 step 3) and keeps the registration state they tell. The
+ * ua-profile subscriptions and pushes by NOTIFY (§6.4.2) are in
+ * pl-sender-notify.c.
  *
  * Scenario form:
  *
@@ -13,10 +15,12 @@
  *         outbound="sip:scscf1.home1.net" identity="sip:psadm1@home1.net"
  *         trusted="true" icsi="urn:urn-xxx:3gpp-service.ims.icsi.omapush">
  *     <retry max="2" interval="30s"/>
+ *     <authorize subscriber="sip:john.doe@home1.net"/>
  *   </node>
  *
  *   <push node="psa" to="sip:john.doe@home1.net" app="0x05"
- *         content-type="…" body="…" | body-file="…" confirm="true"/>
+ *         content-type="…" body="…" | body-file="…" confirm="true"
+ *         method="message|notify" auid="x-wap-application:push.syncml"/>
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -29,33 +33,17 @@
 #include <sofia-sip/sip_status.h>
 
 #include "pl-action.h"
-#include "pl-sender.h"
-#include "pl-transaction.h"
+#include "pl-sender-private.h"
 #include "pl-wire.h"
-#include "pl-xml.h"
 
 /* B.2 step 1 carries "Content-Type: application/vnd.oma.push". */
 #define DEFAULT_CONTENT_TYPE "application/vnd.oma.push"
 /* RFC 3261 §10.2.1.1: a registrar's choice when the request names none. */
 #define DEFAULT_EXPIRES 3600
-#define ALLOW "REGISTER, MESSAGE, OPTIONS"
-
-typedef struct {
-  PlSender *self;
-  guint number;
-  char *to;
-  char *app;
-  char *content_type;
-  GBytes *body;
-  gboolean confirm;
-
-  char *call_id;
-  char *from_tag;
-  guint32 cseq;
-  guint attempts;         /* MESSAGEs sent so far */
-  PlDeliveryStatus status;
-  PlTimer *retry_timer;
-} PlSenderPush;
+#define ALLOW "REGISTER, MESSAGE, OPTIONS, SUBSCRIBE"
+/* A.3 step 1 asks for 600000 s; a notifier may grant less (RFC 3265
+ * §3.1.6.1). */
+#define DEFAULT_MAX_EXPIRES 600000
 
 /* What the third-party REGISTERs said about one public identity. */
 typedef struct {
@@ -66,31 +54,19 @@ typedef struct {
   PlTimer *expiry;
 } PlSenderRegistration;
 
-struct _PlSender {
-  PlNode parent_instance;
-
-  char *identity;         /* NULL: sip:<hostname> */
-  gboolean trusted;
-  char *outbound;         /* NULL: to the Request-URI */
-  char *icsi;             /* NULL: PL_PUSH_DEFAULT_ICSI */
-  guint max_retries;
-  PlTime interval;
-
-  GPtrArray *pushes;      /* PlSenderPush*, push n at index n - 1 */
-  GHashTable *registrations; /* public id -> PlSenderRegistration* */
-};
-
 G_DEFINE_FINAL_TYPE (PlSender, pl_sender, PL_TYPE_NODE)
 
 typedef struct {
+  PlSenderMethod method;
   char *to;
   char *app;
+  char *auid;
   char *content_type;
   GBytes *body;
   gboolean confirm;
 } PlPushSpec;
 
-static void send_attempt (PlSenderPush *p);
+static gboolean send_attempt (PlSenderPush *p);
 
 static void
 push_free (gpointer data)
@@ -100,6 +76,7 @@ push_free (gpointer data)
   pl_node_cancel_timer (PL_NODE (p->self), &p->retry_timer);
   g_free (p->to);
   g_free (p->app);
+  g_free (p->auid);
   g_free (p->content_type);
   g_clear_pointer (&p->body, g_bytes_unref);
   g_free (p->call_id);
@@ -125,6 +102,7 @@ push_spec_free (gpointer data)
 
   g_free (spec->to);
   g_free (spec->app);
+  g_free (spec->auid);
   g_free (spec->content_type);
   g_clear_pointer (&spec->body, g_bytes_unref);
   g_free (spec);
@@ -132,8 +110,8 @@ push_spec_free (gpointer data)
 
 /* "sip:user@host" with the host in lower case and nothing else, the way
  * public identities are compared; NULL when @url has no host. */
-static char *
-canonical_public_id (const url_t *url)
+char *
+_pl_sender_canonical_id (const url_t *url)
 {
   g_autofree char *host = NULL;
 
@@ -147,19 +125,19 @@ canonical_public_id (const url_t *url)
   return g_strdup_printf ("sip:%s", host);
 }
 
-static char *
-canonical_public_id_text (const char *text)
+char *
+_pl_sender_canonical_id_text (const char *text)
 {
   g_autofree char *copy = g_strdup (text);
   url_t url[1];
 
   if (url_d (url, copy) < 0)
     return NULL;
-  return canonical_public_id (url);
+  return _pl_sender_canonical_id (url);
 }
 
-static gboolean
-is_sip_uri (const char *text)
+gboolean
+_pl_sender_is_sip_uri (const char *text)
 {
   g_autofree char *copy = g_strdup (text);
   url_t url[1];
@@ -216,6 +194,25 @@ finish_push (PlSenderPush     *p,
   pl_node_commit_event (node, event);
 }
 
+/* A push that cannot go (§6.3's limit, no subscription, a content type
+ * the subscriber does not accept): nothing is sent this time. */
+static void
+refuse_push (PlSenderPush     *p,
+             PlDeliveryStatus  status,
+             const char       *reason)
+{
+  const char *name = pl_delivery_status_to_string (status);
+
+  finish_push (p, status, 0, reason);
+  /* Before any request the PPG does not take the push: its PAP response
+   * says so (use cases D and E, step 1's answer), and no result follows.
+   * A retry that finds nothing to send ends as any other outcome. */
+  if (p->attempts == 0)
+    record_pap (p, "response", name, 0);
+  else if (p->confirm)
+    record_pap (p, "result-notification", name, 0);
+}
+
 /* ---- push: responses and retries ---- */
 
 static void
@@ -227,24 +224,20 @@ on_retry (gpointer data)
   send_attempt (p);
 }
 
-static void
-on_response (PlClientTxn *txn,
-             msg_t       *msg,
-             sip_t       *sip,
-             gpointer     user_data)
+void
+_pl_sender_push_answered (PlSenderPush *p,
+                          const char   *method,
+                          int           code,
+                          gboolean      local,
+                          sip_t        *response)
 {
-  PlSenderPush *p = user_data;
   PlSender *self = p->self;
   PlNode *node = PL_NODE (self);
-  int code = sip->sip_status->st_status;
-  gboolean local = pl_client_txn_is_local_response (txn);
+  const char *phrase = response && response->sip_status ? response->sip_status->st_phrase : "";
   PlDeliveryStatus status;
   g_autofree char *reason = NULL;
 
-  if (code < 200)
-    return;
-
-  status = pl_push_status_for_response ("MESSAGE", code);
+  status = pl_push_status_for_response (method, code);
   if (local && code == 408)
     {
       /* Timer F fired: nobody answered. Appendix C row 4, "cannot be
@@ -253,9 +246,9 @@ on_response (PlClientTxn *txn,
       reason = g_strdup ("no answer before timer F (local 408)");
     }
   else if (local)
-    reason = g_strdup_printf ("%s (local %d)", sip->sip_status->st_phrase, code);
+    reason = g_strdup_printf ("%s (local %d)", phrase, code);
   else
-    reason = g_strdup (sip->sip_status->st_phrase);
+    reason = g_strdup (phrase);
 
   /* Use case D (002_… §5.4.5 step 3) delivers "without explicit delivery
    * confirmation": an unconfirmed push is not retried. */
@@ -266,8 +259,8 @@ on_response (PlClientTxn *txn,
       PlTraceEvent *event;
 
       /* RFC 3261 §20.33: the answerer says when to come back. */
-      if (!local && sip->sip_retry_after)
-        delay = PL_SEC (sip->sip_retry_after->af_delta);
+      if (!local && response && response->sip_retry_after)
+        delay = PL_SEC (response->sip_retry_after->af_delta);
 
       event = pl_node_begin_event (node, PL_EVENT_APP, "retry");
       pl_trace_event_add_int (event, "push", p->number);
@@ -287,6 +280,19 @@ on_response (PlClientTxn *txn,
    * reaches the initiator as a PAP result notification. */
   if (p->confirm)
     record_pap (p, "result-notification", pl_delivery_status_to_string (status), 0);
+}
+
+static void
+on_response (PlClientTxn *txn,
+             msg_t       *msg,
+             sip_t       *sip,
+             gpointer     user_data)
+{
+  int code = sip->sip_status->st_status;
+
+  if (code >= 200)
+    _pl_sender_push_answered (user_data, "MESSAGE", code, pl_client_txn_is_local_response (txn),
+                              sip);
 }
 
 /* ---- push: the MESSAGE ---- */
@@ -314,10 +320,10 @@ route_value (const char *outbound)
   return g_strdup_printf ("<%s;lr>", outbound);
 }
 
-/* One attempt: a new request (CSeq + 1, same Call-ID) in a new client
- * transaction (new branch). */
+/* One attempt by MESSAGE: a new request (CSeq + 1, same Call-ID) in a
+ * new client transaction (new branch). */
 static void
-send_attempt (PlSenderPush *p)
+message_attempt (PlSenderPush *p)
 {
   PlSender *self = p->self;
   PlNode *node = PL_NODE (self);
@@ -378,6 +384,25 @@ send_attempt (PlSenderPush *p)
 
   p->attempts++;
   pl_client_txn_send (node, g_steal_pointer (&msg), on_response, p);
+}
+
+/* One attempt, first or retry. FALSE when nothing could be sent: the
+ * push's outcome is then recorded. */
+static gboolean
+send_attempt (PlSenderPush *p)
+{
+  PlDeliveryStatus status;
+  g_autofree char *reason = NULL;
+
+  if (p->method == PL_SENDER_BY_MESSAGE)
+    {
+      message_attempt (p);
+      return TRUE;
+    }
+  if (_pl_sender_notify_attempt (p, &status, &reason))
+    return TRUE;
+  refuse_push (p, status, reason);
+  return FALSE;
 }
 
 /* ---- third-party REGISTER ---- */
@@ -488,7 +513,7 @@ handle_register (PlSender    *self,
                  sip_t       *sip)
 {
   PlNode *node = PL_NODE (self);
-  g_autofree char *public_id = canonical_public_id (sip->sip_to ? sip->sip_to->a_url : NULL);
+  g_autofree char *public_id = _pl_sender_canonical_id (sip->sip_to ? sip->sip_to->a_url : NULL);
   guint32 expires = register_expires (sip);
   g_auto (GStrv) apps = NULL;
   g_autoptr (msg_t) response = NULL;
@@ -546,6 +571,9 @@ pl_sender_request (PlNode      *node,
     case sip_method_register:
       handle_register (self, txn, sip);
       return;
+    case sip_method_subscribe:
+      _pl_sender_subscribe (self, txn, msg, sip);
+      return;
     case sip_method_options:
     case sip_method_message:
       /* Nothing to act on: a MESSAGE to the sender is acknowledged only. */
@@ -574,7 +602,7 @@ check_uri_attr (PlXmlContext  *ctx,
 {
   const char *value = pl_xml_attr (element, attr);
 
-  if (value == NULL || is_sip_uri (value))
+  if (value == NULL || _pl_sender_is_sip_uri (value))
     return TRUE;
   return pl_xml_error (ctx, error, element, attr,
                        "attribute '%s' of <node>: expected a SIP URI such as sip:scscf1.home1.net, "
@@ -589,17 +617,21 @@ pl_sender_configure (PlNode        *node,
                      GError       **error)
 {
   static const char *const attrs[] = { "id", "kind", "host", "outbound", "identity", "trusted",
-                                       "icsi", NULL };
+                                       "icsi", "max-expires", NULL };
   static const char *const retry_attrs[] = { "max", "interval", NULL };
   PlSender *self = PL_SENDER (node);
   const char *icsi = pl_xml_attr (element, "icsi");
   gboolean seen_retry = FALSE;
+  guint64 max_expires;
 
   if (!pl_xml_check_attrs (ctx, element, attrs, error)
       || !check_uri_attr (ctx, element, "outbound", error)
       || !check_uri_attr (ctx, element, "identity", error)
-      || !pl_xml_attr_bool (ctx, element, "trusted", TRUE, &self->trusted, error))
+      || !pl_xml_attr_bool (ctx, element, "trusted", TRUE, &self->trusted, error)
+      || !pl_xml_attr_uint (ctx, element, "max-expires", DEFAULT_MAX_EXPIRES, 1, G_MAXUINT32,
+                            &max_expires, error))
     return FALSE;
+  self->max_expires = (guint32) max_expires;
   if (icsi && pl_node_get_dialect (node) != PL_DIALECT_OMA_1_0)
     return pl_xml_error (ctx, error, element, "icsi",
                          "attribute 'icsi' of <node>: the ICSI belongs to the oma-1.0 dialect (003_… B.2), "
@@ -618,10 +650,17 @@ pl_sender_configure (PlNode        *node,
     {
       guint64 max;
 
+      if (xmlStrEqual (child->name, (const xmlChar *) "authorize"))
+        {
+          if (!_pl_sender_parse_authorize (self, ctx, child, error))
+            return FALSE;
+          continue;
+        }
       if (!xmlStrEqual (child->name, (const xmlChar *) "retry"))
         return pl_xml_error (ctx, error, child, NULL,
                              "<%s> is not part of a 'sender' node: expected <retry max=... "
-                             "interval=...>", (const char *) child->name);
+                             "interval=...> or <authorize subscriber=...>",
+                             (const char *) child->name);
       if (seen_retry)
         return pl_xml_error (ctx, error, child, NULL, "a 'sender' node takes one <retry>");
       seen_retry = TRUE;
@@ -664,8 +703,12 @@ run_push (PlNode  *node,
 {
   PlPushSpec *spec = data;
 
-  pl_sender_push_full (PL_SENDER (node), spec->to, spec->app, spec->content_type, spec->body,
-                       spec->confirm);
+  if (spec->method == PL_SENDER_BY_NOTIFY)
+    pl_sender_notify (PL_SENDER (node), spec->to, spec->app, spec->auid, spec->content_type,
+                      spec->body, spec->confirm);
+  else
+    pl_sender_push_full (PL_SENDER (node), spec->to, spec->app, spec->content_type, spec->body,
+                         spec->confirm);
 }
 
 static PlAction *
@@ -675,18 +718,22 @@ parse_push (PlNode        *node,
             GError       **error)
 {
   static const char *const attrs[] = { "node", "to", "app", "content-type", "body", "body-file",
-                                       "confirm", NULL };
+                                       "confirm", "method", "auid", NULL };
+  static const char *const methods[] = { "message", "notify", NULL };
   g_autoptr (GBytes) body = NULL;
-  const char *to, *app, *text, *file;
+  const char *to, *app, *text, *file, *auid;
   gboolean confirm;
+  int method;
   PlPushSpec *spec;
 
   if (!pl_xml_check_attrs (ctx, element, attrs, error)
       || !pl_xml_require_attr (ctx, element, "to", &to, error)
       || !pl_xml_require_attr (ctx, element, "app", &app, error)
-      || !pl_xml_attr_bool (ctx, element, "confirm", TRUE, &confirm, error))
+      || !pl_xml_attr_bool (ctx, element, "confirm", TRUE, &confirm, error)
+      || !pl_xml_attr_enum (ctx, element, "method", methods, PL_SENDER_BY_MESSAGE, &method,
+                            error))
     return NULL;
-  if (!is_sip_uri (to))
+  if (!_pl_sender_is_sip_uri (to))
     return pl_xml_error (ctx, error, element, "to",
                          "attribute 'to' of <push>: expected the recipient's public identity, a SIP URI "
                          "such as sip:john.doe@home1.net, got '%s'", to), NULL;
@@ -696,6 +743,17 @@ parse_push (PlNode        *node,
     return pl_xml_error (ctx, error, element, "app",
                          "attribute 'app' of <push>: expected a push application id such as 0x05 "
                          "or mms.ua, got '%s'", app), NULL;
+  /* Pushes name applications by id (0x05), subscriptions by URN
+   * (x-wap-application:push.syncml): 'auid' says which subscription. */
+  auid = pl_xml_attr (element, "auid");
+  if (auid && method != PL_SENDER_BY_NOTIFY)
+    return pl_xml_error (ctx, error, element, "auid",
+                         "attribute 'auid' of <push> goes with method='notify': a MESSAGE "
+                         "push has no subscription"), NULL;
+  if (auid && (*auid == '\0' || strpbrk (auid, " \t\"\\<>;,") != NULL))
+    return pl_xml_error (ctx, error, element, "auid",
+                         "attribute 'auid' of <push>: expected the subscribed application such "
+                         "as x-wap-application:push.syncml, got '%s'", auid), NULL;
 
   text = pl_xml_attr (element, "body");
   file = pl_xml_attr (element, "body-file");
@@ -719,8 +777,10 @@ parse_push (PlNode        *node,
     body = g_bytes_new (text, strlen (text));
 
   spec = g_new0 (PlPushSpec, 1);
+  spec->method = (PlSenderMethod) method;
   spec->to = g_strdup (to);
   spec->app = g_strdup (app);
+  spec->auid = g_strdup (auid);
   spec->content_type = g_strdup (pl_xml_attr (element, "content-type"));
   spec->body = g_steal_pointer (&body);
   spec->confirm = confirm;
@@ -750,8 +810,11 @@ pl_sender_finalize (GObject *object)
   g_free (self->identity);
   g_free (self->outbound);
   g_free (self->icsi);
+  /* Subscriptions first: their NOTIFYs in progress point at pushes. */
+  g_clear_pointer (&self->subscriptions, g_ptr_array_unref);
   g_clear_pointer (&self->pushes, g_ptr_array_unref);
   g_clear_pointer (&self->registrations, g_hash_table_unref);
+  g_clear_pointer (&self->authorized, g_ptr_array_unref);
 
   G_OBJECT_CLASS (pl_sender_parent_class)->finalize (object);
 }
@@ -776,6 +839,9 @@ pl_sender_init (PlSender *self)
   self->interval = PL_SEC (30);
   self->pushes = g_ptr_array_new_with_free_func (push_free);
   self->registrations = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, registration_free);
+  self->max_expires = DEFAULT_MAX_EXPIRES;
+  self->authorized = g_ptr_array_new_with_free_func (g_free);
+  self->subscriptions = g_ptr_array_new_with_free_func (_pl_sender_subscription_free);
 }
 
 /* ---- public API ---- */
@@ -834,6 +900,40 @@ pl_sender_push (PlSender   *self,
   return pl_sender_push_full (self, to, app, content_type, body, TRUE);
 }
 
+PlSenderPush *
+_pl_sender_push_new (PlSender       *self,
+                     PlSenderMethod  method,
+                     const char     *to,
+                     const char     *app,
+                     const char     *content_type,
+                     GBytes         *body,
+                     gboolean        confirm)
+{
+  PlSenderPush *p = g_new0 (PlSenderPush, 1);
+
+  p->self = self;
+  p->number = self->pushes->len + 1;
+  p->method = method;
+  p->to = g_strdup (to);
+  p->app = g_strdup (app);
+  p->content_type = g_strdup (content_type ? content_type : DEFAULT_CONTENT_TYPE);
+  p->body = body ? g_bytes_ref (body) : NULL;
+  p->confirm = confirm;
+  p->status = PL_DELIVERY_PENDING;
+  g_ptr_array_add (self->pushes, p);
+  return p;
+}
+
+guint
+_pl_sender_push_start (PlSenderPush *p)
+{
+  /* Use case D (002_… §5.4.5 steps 3–4): forwarded without delivery
+   * confirmation, the initiator learns only that the push was submitted. */
+  if (send_attempt (p) && !p->confirm)
+    record_pap (p, "response", "submitted", 0);
+  return p->number;
+}
+
 guint
 pl_sender_push_full (PlSender   *self,
                      const char *to,
@@ -847,23 +947,14 @@ pl_sender_push_full (PlSender   *self,
   gsize size;
 
   g_return_val_if_fail (PL_IS_SENDER (self), 0);
-  g_return_val_if_fail (to != NULL && is_sip_uri (to), 0);
+  g_return_val_if_fail (to != NULL && _pl_sender_is_sip_uri (to), 0);
   g_return_val_if_fail (app != NULL && *app != '\0', 0);
 
   node = PL_NODE (self);
   size = body ? g_bytes_get_size (body) : 0;
-  p = g_new0 (PlSenderPush, 1);
-  p->self = self;
-  p->number = self->pushes->len + 1;
-  p->to = g_strdup (to);
-  p->app = g_strdup (app);
-  p->content_type = g_strdup (content_type ? content_type : DEFAULT_CONTENT_TYPE);
-  p->body = body ? g_bytes_ref (body) : NULL;
-  p->confirm = confirm;
+  p = _pl_sender_push_new (self, PL_SENDER_BY_MESSAGE, to, app, content_type, body, confirm);
   p->call_id = pl_node_new_call_id (node);
   p->from_tag = pl_node_new_tag (node);
-  p->status = PL_DELIVERY_PENDING;
-  g_ptr_array_add (self->pushes, p);
 
   /* §6.3: the body "MUST NOT exceed 1300 bytes" (RFC 3428 §4): larger
    * content takes the session-based method instead. */
@@ -874,19 +965,10 @@ pl_sender_push_full (PlSender   *self,
                          "(§6.3); use INVITE with an MSRP session (large-content delivery, B.3)",
                          size, PL_PUSH_MESSAGE_MAX);
 
-      /* The PPG does not take the push: its PAP response says so (use
-       * cases D and E, step 1's answer), and no result follows. */
-      finish_push (p, PL_DELIVERY_REFUSED, 0, reason);
-      record_pap (p, "response", "refused", 0);
+      refuse_push (p, PL_DELIVERY_REFUSED, reason);
       return p->number;
     }
-
-  send_attempt (p);
-  /* Use case D (002_… §5.4.5 steps 3–4): forwarded without delivery
-   * confirmation, the initiator learns only that the push was submitted. */
-  if (!confirm)
-    record_pap (p, "response", "submitted", 0);
-  return p->number;
+  return _pl_sender_push_start (p);
 }
 
 guint
@@ -917,7 +999,7 @@ pl_sender_is_registered (PlSender   *self,
   g_return_val_if_fail (PL_IS_SENDER (self), FALSE);
   g_return_val_if_fail (public_id != NULL, FALSE);
 
-  key = canonical_public_id_text (public_id);
+  key = _pl_sender_canonical_id_text (public_id);
   r = key ? g_hash_table_lookup (self->registrations, key) : NULL;
   return r != NULL && r->registered;
 }
@@ -932,7 +1014,7 @@ pl_sender_get_apps (PlSender   *self,
   g_return_val_if_fail (PL_IS_SENDER (self), NULL);
   g_return_val_if_fail (public_id != NULL, NULL);
 
-  key = canonical_public_id_text (public_id);
+  key = _pl_sender_canonical_id_text (public_id);
   r = key ? g_hash_table_lookup (self->registrations, key) : NULL;
   if (r == NULL || !r->registered)
     return NULL;

@@ -1,5 +1,5 @@
 /* pl-sender.h: the Push Sender agent (node kind "sender"), §6.1, §6.3.2,
- * §7.3 and Appendix C of the 2006 draft, B.1/B.2 of V1.0.
+ * §6.4.2, §7.3 and Appendix C of the 2006 draft, B.1/B.2 of V1.0.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -55,5 +55,30 @@ gboolean    pl_sender_is_registered (PlSender   *self,
  * NULL when unknown. Not owned. */
 const char * const *pl_sender_get_apps (PlSender   *self,
                                         const char *public_id);
+
+/* §6.4.2: the ua-profile subscriptions. The longest Expires granted
+ * (default 600000, A.3's). */
+void        pl_sender_set_max_expires (PlSender *self,
+                                       guint32   max_expires);
+/* Adds @subscriber (a public identity) to the identities allowed to
+ * subscribe (§6.4.2.1 step 2); with none added, any asserted identity
+ * may. */
+void        pl_sender_authorize     (PlSender   *self,
+                                     const char *subscriber);
+/* Is there an active subscription of @subscriber to @auid? */
+gboolean    pl_sender_is_subscribed (PlSender   *self,
+                                     const char *subscriber,
+                                     const char *auid);
+/* Sends a push by NOTIFY in the active ua-profile subscription of @to
+ * to @auid (NULL: @app), §6.4.2.2 and A.3 step 9; numbered and reported
+ * like pl_sender_push_full(). Without such a subscription, or when the
+ * subscriber's Accept lacks @content_type, nothing is sent. */
+guint       pl_sender_notify        (PlSender   *self,
+                                     const char *to,
+                                     const char *app,
+                                     const char *auid,
+                                     const char *content_type,
+                                     GBytes     *body,
+                                     gboolean    confirm);
 
 G_END_DECLS

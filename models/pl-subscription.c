@@ -95,7 +95,9 @@ pl_subscriber_free (PlSubscriber *sub)
 {
   if (sub == NULL)
     return;
-  if (sub->txn)
+  /* A node leaving its sim (_pl_node_detach) frees its transactions
+   * first: only one still in the sim has sub->txn. */
+  if (sub->txn && pl_node_get_sim (sub->node))
     pl_client_txn_detach (sub->txn);
   g_clear_pointer (&sub->dialog, pl_dialog_free);
   g_clear_pointer (&sub->request, msg_destroy);
@@ -201,6 +203,7 @@ struct _PlNotifier {
   PlNode *node;
   PlDialog *dialog;
   msg_t *subscribe;
+  guint32 max_expires;       /* caps refreshes as well as the first SUBSCRIBE */
   PlTime expires_at;
   gboolean terminated;
   PlTimer *expiry;
@@ -236,12 +239,18 @@ arm_expiry (PlNotifier *notifier,
 static void
 respond_with_expires (PlNode      *node,
                       PlServerTxn *txn,
+                      sip_t       *creating,
                       guint32      expires)
 {
   msg_t *response = pl_server_txn_make_response (txn, 200, NULL);
   g_autofree char *value = g_strdup_printf ("%u", expires);
   g_autofree char *contact = g_strdup_printf ("<sip:%s>", pl_node_get_host (node));
 
+  /* RFC 3261 §12.1.1: the 2xx that creates the dialog carries the
+   * request's Record-Route, or the subscriber's route set would miss
+   * the proxies that asked to stay on the path. */
+  if (creating && creating->sip_record_route)
+    sip_add_dup (response, sip_object (response), (sip_header_t *) creating->sip_record_route);
   pl_wire_add_header (response, "Expires", value);
   pl_wire_add_header (response, "Contact", contact);
   pl_server_txn_respond (txn, response);
@@ -259,13 +268,14 @@ pl_notifier_accept (PlNode      *node,
 
   expires = MIN (expires, max_expires);
   notifier->node = node;
+  notifier->max_expires = max_expires;
   notifier->pending = g_ptr_array_new ();
   notifier->subscribe = msg_dup (pl_server_txn_get_request (txn));
   /* The To tag of our answers is the dialog's local tag. */
   probe = pl_server_txn_make_response (txn, 200, NULL);
   msg_destroy (probe);
   notifier->dialog = pl_dialog_new_uas (node, subscribe, pl_server_txn_get_to_tag (txn), 0);
-  respond_with_expires (node, txn, expires);
+  respond_with_expires (node, txn, subscribe, expires);
   if (expires == 0)
     notifier->terminated = TRUE;
   else
@@ -284,7 +294,9 @@ pl_notifier_free (PlNotifier *notifier)
     {
       PendingNotify *p = g_ptr_array_index (notifier->pending, i);
 
-      pl_client_txn_detach (p->txn);
+      /* As in pl_subscriber_free: gone with the node's stack. */
+      if (pl_node_get_sim (notifier->node))
+        pl_client_txn_detach (p->txn);
       g_free (p);
     }
   g_ptr_array_unref (notifier->pending);
@@ -307,6 +319,9 @@ pl_notifier_refresh (PlNotifier  *notifier,
 {
   guint32 expires = subscribe->sip_expires ? subscribe->sip_expires->ex_delta : DEFAULT_EXPIRES;
 
+  /* RFC 3265 §3.1.6.1: a refresh may not get more than the notifier
+   * grants any subscription. */
+  expires = MIN (expires, notifier->max_expires);
   if (!pl_dialog_accept_cseq (notifier->dialog, subscribe))
     {
       pl_server_txn_reply (txn, 500, "Server Internal Error (CSeq out of order)");
@@ -317,7 +332,7 @@ pl_notifier_refresh (PlNotifier  *notifier,
       pl_server_txn_reply (txn, 481, NULL);
       return;
     }
-  respond_with_expires (notifier->node, txn, expires);
+  respond_with_expires (notifier->node, txn, NULL, expires);
   if (expires == 0)
     {
       /* RFC 3265 §3.2.4: an unsubscribe is answered by a last NOTIFY. */

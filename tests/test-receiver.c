@@ -14,6 +14,7 @@
 #include "pl-push.h"
 #include "pl-receiver.h"
 #include "pl-scenario.h"
+#include "pl-subscription.h"
 #include "pl-transaction.h"
 #include "pl-user-agent.h"
 #include "pl-wire.h"
@@ -326,6 +327,117 @@ test_registrar_init (TestRegistrar *self)
 {
 }
 
+/* ==== a notifier whose answers the test chooses (RFC 3265) ==== */
+
+#define TEST_TYPE_NOTIFIER (test_notifier_get_type ())
+G_DECLARE_FINAL_TYPE (TestNotifier, test_notifier, TEST, NOTIFIER, PlNode)
+
+struct _TestNotifier {
+  PlNode parent_instance;
+  int refuse;                /* answer to a new SUBSCRIBE instead of 200, or 0 */
+  gboolean silent;           /* never answers a SUBSCRIBE */
+  gboolean quiet;            /* no NOTIFY at once after the 200 */
+  const char *service_route; /* what the 200 to REGISTER carries, or NULL */
+  GPtrArray *notifiers;      /* PlNotifier*, in the order accepted */
+  GArray *notified;          /* int: the answer to each NOTIFY, in order */
+};
+
+G_DEFINE_FINAL_TYPE (TestNotifier, test_notifier, PL_TYPE_NODE)
+
+static void
+on_notified (PlNotifier *notifier, int status, gboolean local, sip_t *response,
+             gpointer user_data)
+{
+  TestNotifier *self = user_data;
+
+  g_array_append_val (self->notified, status);
+}
+
+/* A NOTIFY in subscription @i, with the Event its SUBSCRIBE had. */
+static void
+test_notifier_notify (TestNotifier *self, guint i, const char *type, const char *body,
+                      gboolean terminate, const char *reason)
+{
+  PlNotifier *notifier;
+  g_autoptr (GBytes) bytes = body ? g_bytes_new (body, strlen (body)) : NULL;
+  g_autofree char *event = NULL;
+
+  g_assert_cmpuint (i, <, self->notifiers->len);
+  notifier = g_ptr_array_index (self->notifiers, i);
+  event = pl_wire_header_value (pl_notifier_get_subscribe_msg (notifier), "Event");
+  pl_notifier_notify (notifier, event, type, bytes, terminate, reason, on_notified, self);
+}
+
+static void
+test_notifier_request (PlNode *node, PlServerTxn *txn, msg_t *msg, sip_t *sip)
+{
+  TestNotifier *self = TEST_NOTIFIER (node);
+  msg_t *response;
+
+  if (txn == NULL)
+    return;
+  switch (sip->sip_request->rq_method)
+    {
+    case sip_method_register:
+      response = pl_server_txn_make_response (txn, 200, NULL);
+      if (self->service_route)
+        g_assert_true (pl_wire_add_header (response, "Service-Route", self->service_route));
+      pl_server_txn_respond (txn, response);
+      return;
+    case sip_method_subscribe:
+      if (sip->sip_to->a_tag)
+        {
+          for (guint i = 0; i < self->notifiers->len; i++)
+            if (pl_notifier_matches (g_ptr_array_index (self->notifiers, i), sip))
+              {
+                pl_notifier_refresh (g_ptr_array_index (self->notifiers, i), txn, sip);
+                return;
+              }
+          pl_server_txn_reply (txn, 481, NULL);
+          return;
+        }
+      if (self->silent)
+        return;
+      if (self->refuse)
+        {
+          pl_server_txn_reply (txn, self->refuse, NULL);
+          return;
+        }
+      g_ptr_array_add (self->notifiers, pl_notifier_accept (node, txn, sip, 600000));
+      /* A.3 step 5: the first NOTIFY, without a body. */
+      if (!self->quiet)
+        test_notifier_notify (self, self->notifiers->len - 1, NULL, NULL, FALSE, NULL);
+      return;
+    default:
+      pl_server_txn_reply (txn, 405, NULL);
+      return;
+    }
+}
+
+static void
+test_notifier_finalize (GObject *object)
+{
+  TestNotifier *self = TEST_NOTIFIER (object);
+
+  g_ptr_array_unref (self->notifiers);
+  g_array_unref (self->notified);
+  G_OBJECT_CLASS (test_notifier_parent_class)->finalize (object);
+}
+
+static void
+test_notifier_class_init (TestNotifierClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = test_notifier_finalize;
+  PL_NODE_CLASS (klass)->request = test_notifier_request;
+}
+
+static void
+test_notifier_init (TestNotifier *self)
+{
+  self->notifiers = g_ptr_array_new_with_free_func ((GDestroyNotify) pl_notifier_free);
+  self->notified = g_array_new (FALSE, FALSE, sizeof (int));
+}
+
 /* ==== a network: "core" (registrar and push sender) and "ue" ==== */
 
 typedef struct {
@@ -502,6 +614,27 @@ wire_header (GBytes *wire, const char *name)
       g_string_append (out, g_strstrip (lines[i] + name_len + 1));
     }
   return out ? g_string_free (out, FALSE) : NULL;
+}
+
+/* How many "Name:" lines the head of @wire has. */
+static guint
+n_header_lines (GBytes *wire, const char *name)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (wire, &len);
+  g_autofree char *text = g_strndup (data, len);
+  char *end = strstr (text, "\r\n\r\n");
+  g_auto (GStrv) lines = NULL;
+  gsize name_len = strlen (name);
+  guint n = 0;
+
+  if (end)
+    *end = '\0';
+  lines = g_strsplit (text, "\r\n", -1);
+  for (guint i = 1; lines[i]; i++)
+    if (g_ascii_strncasecmp (lines[i], name, name_len) == 0 && lines[i][name_len] == ':')
+      n++;
+  return n;
 }
 
 static void
@@ -1061,14 +1194,566 @@ test_other_methods (void)
                                       &(Request) { .method = "SUBSCRIBE",
                                                    .extra = "Event: presence" }, &subscribe);
 
-  g_test_summary ("OPTIONS is 200; any other method is 405 with Allow: MESSAGE, OPTIONS");
+  g_test_summary ("OPTIONS is 200; any other method (SUBSCRIBE too: the receiver only "
+                  "watches) is 405 with Allow: MESSAGE, NOTIFY, OPTIONS");
 
   g_assert_cmpint (options.status, ==, 200);
-  g_assert_cmpstr (options.allow, ==, "MESSAGE, OPTIONS");
+  g_assert_cmpstr (options.allow, ==, "MESSAGE, NOTIFY, OPTIONS");
   g_assert_cmpint (subscribe.status, ==, 405);
-  g_assert_cmpstr (subscribe.allow, ==, "MESSAGE, OPTIONS");
+  g_assert_cmpstr (subscribe.allow, ==, "MESSAGE, NOTIFY, OPTIONS");
   g_assert_cmpuint (n_events (net, "push"), ==, 0);
   g_assert_cmpuint (n_events (net2, "push"), ==, 0);
+}
+
+/* ==== ua-profile subscriptions (§6.4.1) ==== */
+
+typedef enum {
+  STEP_REGISTER,
+  STEP_DEREGISTER,
+  STEP_SUBSCRIBE,    /* expires 0: unsubscribe */
+  STEP_NOTIFY,
+  STEP_REQUEST,      /* a request outside any dialog, from the core */
+  STEP_RAW_NOTIFY,   /* a NOTIFY of the first subscription, written by hand */
+} StepKind;
+
+typedef struct {
+  StepKind kind;
+  Net *net;
+  const char *app;
+  guint32 expires;
+  guint sub;              /* NOTIFY: which of the notifier's subscriptions */
+  const char *type;       /* NOTIFY: NULL, no body */
+  const char *body;
+  gboolean terminate;
+  const char *reason;
+  const Request *request; /* REQUEST */
+  Reply *reply;           /* REQUEST, RAW_NOTIFY */
+  const char *state;      /* RAW_NOTIFY: Subscription-State, or NULL for none */
+  guint32 cseq;           /* RAW_NOTIFY */
+} Step;
+
+/* A NOTIFY in the dialog of the receiver's first SUBSCRIBE, as the core
+ * (its notifier) would send it, but with the test's own CSeq and
+ * Subscription-State. */
+static void
+send_raw_notify (Net *net, const Step *step)
+{
+  g_autoptr (GArray) subscribes = sent_requests (net->trace, PL_NODE (net->ue), "SUBSCRIBE");
+  g_autoptr (GArray) oks = sent_requests (net->trace, net->core, "200 OK");
+  sip_t *rq;
+  const char *remote_tag = NULL;
+  msg_t *msg = pl_wire_new_msg ();
+  sip_t *sip = sip_object (msg);
+  su_home_t *home = msg_home (msg);
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+
+  g_assert_cmpuint (subscribes->len, >=, 1);
+  rq = sip_object (SENT (subscribes, 0));
+  for (guint i = 0; i < oks->len; i++)
+    {
+      sip_t *ok = sip_object (SENT (oks, i));
+
+      if (g_str_equal (ok->sip_call_id->i_id, rq->sip_call_id->i_id))
+        remote_tag = ok->sip_to->a_tag;
+    }
+  g_assert_nonnull (remote_tag);
+  from = g_strdup_printf ("<sip:alice@home1.net>;tag=%s", remote_tag);
+  to = g_strdup_printf ("<sip:alice@home1.net>;tag=%s", rq->sip_from->a_tag);
+
+  msg_header_insert (msg, (msg_pub_t *) sip,
+                     (msg_header_t *) sip_request_create (home, sip_method_notify, "NOTIFY",
+                                                          URL_STRING_MAKE ("sip:ue.example.net:5060"),
+                                                          NULL));
+  msg_header_add_make (msg, NULL, sip_from_class, from);
+  msg_header_add_make (msg, NULL, sip_to_class, to);
+  msg_header_add_make (msg, NULL, sip_call_id_class, rq->sip_call_id->i_id);
+  msg_header_insert (msg, (msg_pub_t *) sip,
+                     (msg_header_t *) sip_cseq_create (home, step->cseq, sip_method_notify,
+                                                       "NOTIFY"));
+  g_assert_true (pl_wire_add_header (msg, "Event", "ua-profile;auid=\"0x05\""));
+  if (step->state)
+    g_assert_true (pl_wire_add_header (msg, "Subscription-State", step->state));
+  pl_client_txn_send (net->core, msg, on_reply, step->reply);
+}
+
+static void
+on_step (gpointer data)
+{
+  Step *step = data;
+  Net *net = step->net;
+
+  switch (step->kind)
+    {
+    case STEP_REGISTER:
+      pl_receiver_register (net->ue, NULL, 600000);
+      break;
+    case STEP_DEREGISTER:
+      pl_receiver_register (net->ue, NULL, 0);
+      break;
+    case STEP_SUBSCRIBE:
+      pl_receiver_subscribe (net->ue, step->app, step->expires);
+      break;
+    case STEP_NOTIFY:
+      test_notifier_notify (TEST_NOTIFIER (net->core), step->sub, step->type, step->body,
+                            step->terminate, step->reason);
+      break;
+    case STEP_REQUEST:
+      send_request (net->core, step->request, step->reply);
+      break;
+    case STEP_RAW_NOTIFY:
+      send_raw_notify (net, step);
+      break;
+    }
+}
+
+/* Runs @steps (each at @t seconds) on @net to the end. */
+static void
+run_steps (Net *net, Step *steps, const double *t, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      steps[i].net = net;
+      pl_scheduler_add (pl_sim_get_scheduler (net->sim), (PlTime) (t[i] * G_USEC_PER_SEC),
+                        on_step, &steps[i], NULL);
+    }
+  net_run (net);
+}
+
+/* A 2006 network whose core is a notifier, reached through the
+ * outbound proxy "core" (RFC 3608: its 200 to REGISTER may give a
+ * service route). */
+static Net *
+notifier_net (const char *service_route)
+{
+  Net *net = net_new (PL_DIALECT_OMA_2006, TEST_TYPE_NOTIFIER);
+
+  TEST_NOTIFIER (net->core)->service_route = service_route;
+  pl_receiver_set_core (net->ue, "sip:core.example.net", "sip:home1.net");
+  return net;
+}
+
+static const PlTraceEvent *
+nth_event (Net *net, const char *name, guint i)
+{
+  g_autoptr (GPtrArray) events = app_events (net->trace, PL_NODE (net->ue), name);
+
+  g_assert_cmpuint (i, <, events->len);
+  return events->pdata[i];
+}
+
+static int
+notified (Net *net, guint i)
+{
+  GArray *answers = TEST_NOTIFIER (net->core)->notified;
+
+  g_assert_cmpuint (i, <, answers->len);
+  return g_array_index (answers, int, i);
+}
+
+static void
+test_subscribe_request (void)
+{
+  g_autoptr (Net) net = notifier_net ("<sip:orig@core.example.net;lr>, <sip:as.example.net;lr>");
+  g_autoptr (Net) direct = notifier_net ("<sip:orig@core.example.net;lr>");
+  g_autoptr (GArray) sent = NULL;
+  g_autoptr (GArray) sent_direct = NULL;
+  g_autoptr (GArray) registers = NULL;
+  Step steps[] = {
+    { STEP_REGISTER },
+    { STEP_SUBSCRIBE, .app = "0x05", .expires = 3600 },
+    { STEP_SUBSCRIBE, .app = "0x07", .expires = 600000 },
+    { STEP_DEREGISTER },
+    { STEP_SUBSCRIBE, .app = "0x08", .expires = 60 },
+  };
+  const double t[] = { 0, 1, 2, 3, 4 };
+  Step direct_steps[] = { { STEP_REGISTER }, { STEP_SUBSCRIBE, .app = "0x05", .expires = 60 } };
+  const double direct_t[] = { 0, 1 };
+  g_autofree char *from = NULL;
+  const PlTraceEvent *event;
+  sip_t *sip;
+
+  g_test_summary ("§6.4.1.1 and A.3 step 1: the SUBSCRIBE of one application: Request-URI and "
+                  "To the public identity, Route the outbound proxy then the Service-Route of "
+                  "the last 200 to REGISTER (none after de-registration), Event ua-profile "
+                  "with profile-type and the quoted auid, one Accept, Expires, Contact, "
+                  "P-Preferred-Identity, Privacy: none; 'subscribed' and the empty NOTIFY");
+
+  run_steps (net, steps, t, G_N_ELEMENTS (steps));
+
+  sent = sent_requests (net->trace, PL_NODE (net->ue), "SUBSCRIBE");
+  g_assert_cmpuint (sent->len, ==, 3);
+  sip = sip_object (SENT (sent, 0));
+  g_assert_cmpstr (sip->sip_request->rq_url->url_user, ==, "alice");
+  g_assert_cmpstr (sip->sip_request->rq_url->url_host, ==, "home1.net");
+  assert_header (sent, 0, "Route",
+                 "<sip:core.example.net;lr>, <sip:orig@core.example.net;lr>, "
+                 "<sip:as.example.net;lr>");
+  g_assert_nonnull (sip->sip_from->a_tag);
+  from = g_strdup_printf ("<sip:alice@home1.net>;tag=%s", sip->sip_from->a_tag);
+  assert_header (sent, 0, "From", from);
+  assert_header (sent, 0, "To", "<sip:alice@home1.net>");
+  assert_header (sent, 0, "Event", "ua-profile;profile-type=\"application\";auid=\"0x05\"");
+  assert_header (sent, 0, "CSeq", "1 SUBSCRIBE");
+  assert_header (sent, 0, "P-Preferred-Identity", "<sip:alice@home1.net>");
+  assert_header (sent, 0, "Privacy", "none");
+  assert_header (sent, 0, "Expires", "3600");
+  assert_header (sent, 0, "Accept", "text/plain, application/vnd.syncml.ds.notification");
+  assert_header (sent, 0, "Contact", "<sip:ue.example.net:5060>");
+  g_assert_cmpuint (n_header_lines (g_array_index (sent, Sent, 0).wire, "Accept"), ==, 1);
+
+  /* One AUID per SUBSCRIBE (§6.4.1.1 note): a request of its own. */
+  assert_header (sent, 1, "Event", "ua-profile;profile-type=\"application\";auid=\"0x07\"");
+  assert_header (sent, 1, "Expires", "600000");
+  g_assert_cmpstr (sip_object (SENT (sent, 1))->sip_call_id->i_id, !=, sip->sip_call_id->i_id);
+  g_assert_cmpstr (sip_object (SENT (sent, 1))->sip_from->a_tag, !=, sip->sip_from->a_tag);
+  registers = sent_requests (net->trace, PL_NODE (net->ue), "REGISTER");
+  g_assert_cmpstr (sip_object (SENT (registers, 0))->sip_call_id->i_id, !=,
+                   sip->sip_call_id->i_id);
+
+  /* RFC 3608: the service route ends with the registration. */
+  assert_header (sent, 2, "Route", "<sip:core.example.net;lr>");
+
+  event = nth_event (net, "subscribed", 0);
+  g_assert_cmpstr (field_str (event, "app"), ==, "0x05");
+  g_assert_cmpstr (field_str (event, "auid"), ==, "0x05");
+  g_assert_cmpint (field_int (event, "status"), ==, 200);
+  g_assert_cmpint (field_int (event, "expires"), ==, 3600);
+  g_assert_cmpint (field_int (nth_event (net, "subscribed", 1), "expires"), ==, 600000);
+  g_assert_cmpuint (n_events (net, "subscribed"), ==, 3);
+
+  /* A.3 steps 5 to 7: the empty NOTIFY is answered 200. */
+  g_assert_cmpuint (n_events (net, "notify"), ==, 3);
+  event = nth_event (net, "notify", 0);
+  g_assert_cmpstr (field_str (event, "app"), ==, "0x05");
+  g_assert_cmpstr (field_str (event, "state"), ==, "active");
+  g_assert_cmpint (field_int (event, "bytes"), ==, 0);
+  g_assert_cmpint (notified (net, 0), ==, 200);
+  g_assert_cmpuint (n_events (net, "push"), ==, 0);
+
+  /* Without an outbound proxy, the service route alone. */
+  pl_receiver_set_core (direct->ue, NULL, "sip:core.example.net");
+  run_steps (direct, direct_steps, direct_t, G_N_ELEMENTS (direct_steps));
+  sent_direct = sent_requests (direct->trace, PL_NODE (direct->ue), "SUBSCRIBE");
+  g_assert_cmpuint (sent_direct->len, ==, 1);
+  assert_header (sent_direct, 0, "Route", "<sip:orig@core.example.net;lr>");
+  g_assert_cmpuint (n_events (direct, "subscribed"), ==, 1);
+}
+
+static void
+test_notify_unknown (void)
+{
+  g_autoptr (Net) net = notifier_net (NULL);
+  Request stray = { .method = "NOTIFY", .extra = "Subscription-State: active;expires=60" };
+  g_auto (Reply) reply = { 0 };
+  g_auto (Reply) before = { 0 };
+  Step steps[] = {
+    { STEP_REQUEST, .request = &stray, .reply = &before },
+    { STEP_SUBSCRIBE, .app = "0x05", .expires = 3600 },
+    { STEP_REQUEST, .request = &stray, .reply = &reply },
+  };
+  const double t[] = { 0, 1, 2 };
+  const PlTraceEvent *event;
+
+  g_test_summary ("RFC 3265 §3.2.4: a NOTIFY that matches no subscription is 481, with a "
+                  "'notify-rejected' event, also while a subscription of another dialog lives");
+
+  run_steps (net, steps, t, G_N_ELEMENTS (steps));
+
+  g_assert_cmpint (before.status, ==, 481);
+  g_assert_cmpint (reply.status, ==, 481);
+  g_assert_cmpuint (n_events (net, "notify-rejected"), ==, 2);
+  event = nth_event (net, "notify-rejected", 1);
+  g_assert_cmpint (field_int (event, "status"), ==, 481);
+  g_assert_null (field_str (event, "app"));
+  /* The subscription itself is untouched. */
+  g_assert_cmpuint (n_events (net, "notify"), ==, 1);
+  g_assert_cmpint (notified (net, 0), ==, 200);
+}
+
+static void
+test_notify_malformed (void)
+{
+  g_autoptr (Net) net = notifier_net (NULL);
+  g_auto (Reply) stateless = { 0 };
+  g_auto (Reply) ok = { 0 };
+  g_auto (Reply) replayed = { 0 };
+  Step steps[] = {
+    { STEP_SUBSCRIBE, .app = "0x05", .expires = 3600 },
+    { STEP_RAW_NOTIFY, .cseq = 5, .reply = &stateless },
+    { STEP_RAW_NOTIFY, .cseq = 6, .state = "active;expires=3000", .reply = &ok },
+    { STEP_RAW_NOTIFY, .cseq = 6, .state = "active;expires=3000", .reply = &replayed },
+  };
+  const double t[] = { 0, 1, 2, 3 };
+  const PlTraceEvent *event;
+
+  g_test_summary ("A NOTIFY of the dialog without Subscription-State is 400 (RFC 3265 §7.2), "
+                  "one whose CSeq is not higher than the last is 500 (RFC 3261 §12.2.2), both "
+                  "'notify-rejected' naming the application");
+
+  TEST_NOTIFIER (net->core)->quiet = TRUE;
+  run_steps (net, steps, t, G_N_ELEMENTS (steps));
+
+  g_assert_cmpint (stateless.status, ==, 400);
+  g_assert_cmpint (ok.status, ==, 200);
+  g_assert_cmpint (replayed.status, ==, 500);
+  g_assert_cmpuint (n_events (net, "notify-rejected"), ==, 2);
+  event = nth_event (net, "notify-rejected", 0);
+  g_assert_cmpint (field_int (event, "status"), ==, 400);
+  g_assert_cmpstr (field_str (event, "app"), ==, "0x05");
+  g_assert_cmpstr (field_str (event, "reason"), ==, "no Subscription-State");
+  event = nth_event (net, "notify-rejected", 1);
+  g_assert_cmpint (field_int (event, "status"), ==, 500);
+  g_assert_cmpstr (field_str (event, "reason"), ==, "CSeq out of order");
+  g_assert_cmpstr (field_str (only_event (net, "notify"), "state"), ==, "active");
+}
+
+static void
+test_notify_content (void)
+{
+  g_autoptr (Net) net = notifier_net (NULL);
+  g_autoptr (GArray) unsupported = NULL;
+  Step steps[] = {
+    { STEP_SUBSCRIBE, .app = "0x05", .expires = 3600 },
+    { STEP_SUBSCRIBE, .app = "0x07", .expires = 3600 },
+    { STEP_NOTIFY, .sub = 0, .type = "application/vnd.syncml.ds.notification",
+      .body = "sync contacts" },
+    { STEP_NOTIFY, .sub = 1, .type = "text/plain", .body = "hi" },
+    { STEP_NOTIFY, .sub = 0, .type = "image/png", .body = "PNG" },
+  };
+  const double t[] = { 0, 0, 1, 2, 3 };
+  const PlTraceEvent *event;
+
+  g_test_summary ("§6.4.1.2: the body of a NOTIFY goes to the application like a MESSAGE "
+                  "push ('push' with method NOTIFY) and is answered as the application is "
+                  "configured; a type it does not take is 415 with Accept");
+
+  run_steps (net, steps, t, G_N_ELEMENTS (steps));
+
+  /* The two empty NOTIFYs, then the three of the steps. */
+  g_assert_cmpuint (TEST_NOTIFIER (net->core)->notified->len, ==, 5);
+  g_assert_cmpint (notified (net, 2), ==, 200);
+  g_assert_cmpint (notified (net, 3), ==, 603);
+  g_assert_cmpint (notified (net, 4), ==, 415);
+
+  g_assert_cmpuint (n_events (net, "push"), ==, 2);
+  event = nth_event (net, "push", 0);
+  g_assert_cmpstr (field_str (event, "app"), ==, "0x05");
+  g_assert_cmpstr (field_str (event, "method"), ==, "NOTIFY");
+  g_assert_cmpstr (field_str (event, "content-type"), ==, "application/vnd.syncml.ds.notification");
+  g_assert_cmpstr (field_str (event, "body"), ==, "sync contacts");
+  g_assert_cmpint (field_int (event, "bytes"), ==, strlen ("sync contacts"));
+  g_assert_cmpstr (field_str (event, "answer"), ==, "200");
+  event = nth_event (net, "push", 1);
+  g_assert_cmpstr (field_str (event, "app"), ==, "0x07");
+  g_assert_cmpstr (field_str (event, "answer"), ==, "603");
+  g_assert_cmpuint (pl_receiver_get_n_pushes (net->ue), ==, 2);
+
+  unsupported = sent_requests (net->trace, PL_NODE (net->ue), "415 Unsupported Media Type");
+  g_assert_cmpuint (unsupported->len, ==, 1);
+  assert_header (unsupported, 0, "Accept", "text/plain, application/vnd.syncml.ds.notification");
+  event = only_event (net, "push-rejected");
+  g_assert_cmpint (field_int (event, "status"), ==, 415);
+  g_assert_cmpstr (field_str (event, "app"), ==, "0x05");
+  g_assert_cmpstr (field_str (event, "method"), ==, "NOTIFY");
+  /* A rejected NOTIFY leaves the subscription as it was. */
+  g_assert_cmpuint (n_events (net, "subscription-terminated"), ==, 0);
+}
+
+static void
+test_notify_terminated (void)
+{
+  g_autoptr (Net) net = notifier_net (NULL);
+  Step steps[] = {
+    { STEP_SUBSCRIBE, .app = "0x05", .expires = 3600 },
+    { STEP_SUBSCRIBE, .app = "0x07", .expires = 3600 },
+    { STEP_NOTIFY, .sub = 0, .terminate = TRUE, .reason = "deactivated" },
+    { STEP_NOTIFY, .sub = 0 },
+    { STEP_NOTIFY, .sub = 1, .type = "text/plain", .body = "last", .terminate = TRUE },
+    { STEP_SUBSCRIBE, .app = "0x05", .expires = 60 },
+  };
+  const double t[] = { 0, 0, 1, 2, 3, 4 };
+  g_autoptr (GArray) sent = NULL;
+  const PlTraceEvent *event;
+
+  g_test_summary ("RFC 3265 §3.2.4: Subscription-State terminated ends the subscription "
+                  "('subscription-terminated' with the reason) once answered: a later NOTIFY "
+                  "of that dialog is 481, a new <subscribe> starts a new dialog");
+
+  run_steps (net, steps, t, G_N_ELEMENTS (steps));
+
+  g_assert_cmpuint (n_events (net, "subscription-terminated"), ==, 2);
+  event = nth_event (net, "subscription-terminated", 0);
+  g_assert_cmpstr (field_str (event, "app"), ==, "0x05");
+  g_assert_cmpstr (field_str (event, "reason"), ==, "deactivated");
+  event = nth_event (net, "subscription-terminated", 1);
+  g_assert_cmpstr (field_str (event, "app"), ==, "0x07");
+  g_assert_cmpstr (field_str (event, "reason"), ==, "");
+  /* 0x05: empty, terminated; 0x07: empty, then its last content */
+  g_assert_cmpint (notified (net, 2), ==, 200);
+  g_assert_cmpint (notified (net, 3), ==, 481);
+  g_assert_cmpint (notified (net, 4), ==, 603);
+  g_assert_cmpuint (n_events (net, "notify-rejected"), ==, 1);
+  g_assert_cmpstr (field_str (nth_event (net, "push", 0), "body"), ==, "last");
+  g_assert_cmpstr (field_str (nth_event (net, "notify", 2), "state"), ==, "terminated");
+
+  sent = sent_requests (net->trace, PL_NODE (net->ue), "SUBSCRIBE");
+  g_assert_cmpuint (sent->len, ==, 3);
+  g_assert_null (sip_object (SENT (sent, 2))->sip_to->a_tag);
+  g_assert_cmpstr (sip_object (SENT (sent, 2))->sip_call_id->i_id, !=,
+                   sip_object (SENT (sent, 0))->sip_call_id->i_id);
+  g_assert_cmpuint (TEST_NOTIFIER (net->core)->notifiers->len, ==, 3);
+}
+
+static void
+test_notify_terminated_in_flight (void)
+{
+  g_autoptr (Net) net = notifier_net (NULL);
+  Step steps[] = {
+    { STEP_SUBSCRIBE, .app = "0x05", .expires = 3600 },
+    { STEP_NOTIFY, .sub = 0, .terminate = TRUE, .reason = "rejected" },
+    { STEP_NOTIFY, .sub = 0, .type = "text/plain", .body = "late" },
+    { STEP_SUBSCRIBE, .app = "0x05", .expires = 7200 },
+  };
+  const double t[] = { 0, 1, 1, 1 };
+
+  g_test_summary ("Once a NOTIFY ended the subscription, another NOTIFY of it is 481 even "
+                  "while a refresh of ours still awaits its answer (481 too: RFC 3265 "
+                  "§3.1.4.2), and nothing of it reaches the application");
+
+  run_steps (net, steps, t, G_N_ELEMENTS (steps));
+
+  g_assert_cmpint (notified (net, 1), ==, 200);
+  g_assert_cmpint (notified (net, 2), ==, 481);
+  g_assert_cmpuint (n_events (net, "push"), ==, 0);
+  g_assert_cmpstr (field_str (only_event (net, "subscription-terminated"), "reason"), ==,
+                   "rejected");
+  g_assert_cmpint (field_int (only_event (net, "subscribe-failed"), "status"), ==, 481);
+}
+
+static void
+test_subscribe_refresh (void)
+{
+  g_autoptr (Net) net = notifier_net (NULL);
+  Step steps[] = {
+    { STEP_SUBSCRIBE, .app = "0x05", .expires = 3600 },
+    { STEP_SUBSCRIBE, .app = "0x05", .expires = 7200 },
+    { STEP_SUBSCRIBE, .app = "0x05", .expires = 0 },
+    { STEP_SUBSCRIBE, .app = "0x05", .expires = 0 },
+  };
+  const double t[] = { 0, 10, 20, 30 };
+  g_autoptr (GArray) sent = NULL;
+  g_autoptr (GArray) notifies = NULL;
+  const PlTraceEvent *event;
+  sip_t *first, *sip;
+
+  g_test_summary ("One subscription per application: a second <subscribe> refreshes it in its "
+                  "dialog (RFC 3265 §3.1.4.2), <unsubscribe> sends Expires: 0 there and the "
+                  "notifier's last NOTIFY ends it; with nothing left to end, "
+                  "'unsubscribe-failed'");
+
+  run_steps (net, steps, t, G_N_ELEMENTS (steps));
+
+  sent = sent_requests (net->trace, PL_NODE (net->ue), "SUBSCRIBE");
+  g_assert_cmpuint (sent->len, ==, 3);
+  first = sip_object (SENT (sent, 0));
+  notifies = sent_requests (net->trace, net->core, "NOTIFY");
+  for (guint i = 1; i < 3; i++)
+    {
+      sip = sip_object (SENT (sent, i));
+      g_assert_cmpstr (sip->sip_call_id->i_id, ==, first->sip_call_id->i_id);
+      g_assert_cmpstr (sip->sip_from->a_tag, ==, first->sip_from->a_tag);
+      g_assert_cmpstr (sip->sip_to->a_tag, ==,
+                       sip_object (SENT (notifies, 0))->sip_from->a_tag);
+      g_assert_cmpuint (sip->sip_cseq->cs_seq, ==, i + 1);
+      /* The dialog's remote target: the notifier's Contact. */
+      g_assert_cmpstr (sip->sip_request->rq_url->url_host, ==, "core.example.net");
+      assert_header (sent, i, "Event", "ua-profile;profile-type=\"application\";auid=\"0x05\"");
+      assert_header (sent, i, "Accept", "text/plain, application/vnd.syncml.ds.notification");
+    }
+  assert_header (sent, 1, "Expires", "7200");
+  assert_header (sent, 2, "Expires", "0");
+
+  g_assert_cmpuint (n_events (net, "subscribed"), ==, 2);
+  g_assert_cmpint (field_int (nth_event (net, "subscribed", 1), "expires"), ==, 7200);
+  event = only_event (net, "unsubscribed");
+  g_assert_cmpstr (field_str (event, "app"), ==, "0x05");
+  g_assert_cmpint (field_int (event, "status"), ==, 200);
+  event = only_event (net, "subscription-terminated");
+  g_assert_cmpstr (field_str (event, "reason"), ==, "timeout");
+  event = only_event (net, "unsubscribe-failed");
+  g_assert_cmpint (field_int (event, "status"), ==, 0);
+  g_assert_cmpstr (field_str (event, "reason"), ==, "no subscription");
+}
+
+static void
+test_subscribe_queued (void)
+{
+  g_autoptr (Net) net = notifier_net (NULL);
+  Step steps[] = {
+    { STEP_SUBSCRIBE, .app = "0x05", .expires = 3600 },
+    { STEP_SUBSCRIBE, .app = "0x05", .expires = 0 },
+    { STEP_SUBSCRIBE, .app = "0x05", .expires = 600 },
+  };
+  const double t[] = { 0, 0, 0 };
+  g_autoptr (GArray) sent = NULL;
+  g_autoptr (GArray) ok = NULL;
+
+  g_test_summary ("An <unsubscribe> and a <subscribe> asked for before the first answer wait "
+                  "for it, in order; a <subscribe> after an accepted unsubscribe is a new "
+                  "subscription");
+
+  run_steps (net, steps, t, G_N_ELEMENTS (steps));
+
+  sent = sent_requests (net->trace, PL_NODE (net->ue), "SUBSCRIBE");
+  g_assert_cmpuint (sent->len, ==, 3);
+  ok = sent_requests (net->trace, net->core, "200 OK");
+  g_assert_cmpint (g_array_index (sent, Sent, 1).t, >, g_array_index (ok, Sent, 0).t);
+  assert_header (sent, 1, "Expires", "0");
+  g_assert_nonnull (sip_object (SENT (sent, 1))->sip_to->a_tag);
+  assert_header (sent, 2, "Expires", "600");
+  g_assert_null (sip_object (SENT (sent, 2))->sip_to->a_tag);
+  g_assert_cmpuint (n_events (net, "unsubscribed"), ==, 1);
+  g_assert_cmpuint (n_events (net, "subscribed"), ==, 2);
+  g_assert_cmpint (field_int (nth_event (net, "subscribed", 1), "expires"), ==, 600);
+}
+
+static void
+test_subscribe_failures (void)
+{
+  g_autoptr (Net) refused = notifier_net (NULL);
+  g_autoptr (Net) silent = notifier_net (NULL);
+  g_autoptr (Net) cut = notifier_net (NULL);
+  Step steps[] = { { STEP_SUBSCRIBE, .app = "0x05", .expires = 3600 },
+                   { STEP_SUBSCRIBE, .app = "0x05", .expires = 0 } };
+  Step silent_steps[] = { { STEP_SUBSCRIBE, .app = "0x05", .expires = 3600 } };
+  Step cut_steps[] = { { STEP_SUBSCRIBE, .app = "0x05", .expires = 3600 } };
+  const double t[] = { 0, 5 };
+  const PlTraceEvent *event;
+
+  g_test_summary ("A refused SUBSCRIBE is 'subscribe-failed' with status and reason and "
+                  "leaves no subscription; an unanswered one fails with the transaction's "
+                  "408; one still unanswered when the run ends goes away with it");
+
+  TEST_NOTIFIER (refused->core)->refuse = 403;
+  run_steps (refused, steps, t, G_N_ELEMENTS (steps));
+  event = only_event (refused, "subscribe-failed");
+  g_assert_cmpstr (field_str (event, "app"), ==, "0x05");
+  g_assert_cmpint (field_int (event, "status"), ==, 403);
+  g_assert_cmpstr (field_str (event, "reason"), ==, "Forbidden");
+  g_assert_cmpuint (n_events (refused, "subscribed"), ==, 0);
+  g_assert_cmpstr (field_str (only_event (refused, "unsubscribe-failed"), "reason"), ==,
+                   "no subscription");
+
+  TEST_NOTIFIER (silent->core)->silent = TRUE;
+  run_steps (silent, silent_steps, t, G_N_ELEMENTS (silent_steps));
+  g_assert_cmpint (field_int (only_event (silent, "subscribe-failed"), "status"), ==, 408);
+
+  TEST_NOTIFIER (cut->core)->silent = TRUE;
+  pl_scheduler_set_end (pl_sim_get_scheduler (cut->sim), PL_SEC (1));
+  run_steps (cut, cut_steps, t, G_N_ELEMENTS (cut_steps));
+  g_assert_cmpuint (n_events (cut, "subscribe-failed"), ==, 0);
+  g_assert_cmpuint (pl_node_get_n_transactions (PL_NODE (cut->ue)), ==, 1);
 }
 
 /* ==== the scenario form ==== */
@@ -1256,6 +1941,177 @@ test_scenario_pending_at_end (void)
   g_assert_cmpuint (pl_node_get_n_transactions (ue), ==, 1);
 }
 
+/* The network of Appendix A: P-CSCF, S-CSCF and HSS of home1.net, and a
+ * notifier at the Push Sender agent's host. */
+#define A3_CORE \
+  "    <node id=\"pcscf\" kind=\"p-cscf\" host=\"pcscf1.visited1.net:7531\"" \
+  " core=\"sip:scscf1.home1.net\"/>\n" \
+  "    <node id=\"scscf\" kind=\"s-cscf\" host=\"scscf1.home1.net\" hss=\"hss\"/>\n" \
+  "    <node id=\"hss\" kind=\"hss\" host=\"hss.home1.net\">\n" \
+  "      <subscription href=\"%s\"/>\n" \
+  "    </node>\n" \
+  "    <node id=\"psa\" kind=\"test-notifier\" host=\"psadm1.home1.net\"/>\n"
+#define A3_UE \
+  "    <node id=\"ue\" kind=\"receiver\" host=\"[5555::aaa:bbb:ccc:ddd]:1357\"" \
+  " outbound=\"sip:pcscf1.visited1.net:7531\">\n" \
+  "      <identity public=\"sip:john.doe@home1.net\" private=\"john.doe@home1.net\"" \
+  " display=\"John Doe\"/>\n" \
+  "      <app id=\"0x05\" accept=\"application/vnd.syncml.ds.notification\" auid=\"%s\"" \
+  " answer-delay=\"2s\"/>\n" \
+  "    </node>\n"
+
+static PlScenario *
+load_a3 (const char *auid, const char *timeline)
+{
+  /* The scenario is written elsewhere: an absolute path. */
+  g_autofree char *profile = g_canonicalize_filename (g_test_get_filename (G_TEST_DIST, "..",
+                                                                           "data", "hss",
+                                                                           "home1.xml", NULL),
+                                                      NULL);
+  g_autofree char *nodes = g_strdup_printf (A3_UE A3_CORE, auid, profile);
+
+  pl_node_kind_register ("test-notifier", TEST_TYPE_NOTIFIER, "accepts every SUBSCRIBE");
+  return load_scenario ("oma-2006", nodes, timeline);
+}
+
+static void
+on_psa_push (gpointer data)
+{
+  test_notifier_notify (data, 0, "application/vnd.syncml.ds.notification", "sync", FALSE, NULL);
+}
+
+static guint
+n_app_events (PlTrace *trace, PlNode *node, const char *name)
+{
+  g_autoptr (GPtrArray) events = app_events (trace, node, name);
+
+  return events->len;
+}
+
+static void
+test_scenario_subscribe_a3 (void)
+{
+  g_autoptr (PlScenario) scenario = load_a3 (
+    "x-wap-application:push.syncml",
+    "    <at t=\"0\"><register node=\"ue\"/></at>\n"
+    "    <at t=\"1s\"><subscribe node=\"ue\" app=\"0x05\"/></at>\n"
+    "    <at t=\"2s\"><subscribe node=\"ue\" app=\"0x05\" uri=\"sip:psadm1.home1.net\""
+    " expires=\"3600\"/></at>\n");
+  PlSim *sim = pl_scenario_get_sim (scenario);
+  PlNode *ue = pl_sim_find_node (sim, "ue");
+  g_autoptr (GArray) sent = NULL;
+  g_autoptr (GPtrArray) failed = NULL;
+  g_autoptr (GPtrArray) subscribed = NULL;
+  g_autofree char *from = NULL;
+  sip_t *sip;
+
+  g_test_summary ("A.3 step 1 through the IMS core of the spec: Route the P-CSCF then the "
+                  "S-CSCF's Service-Route, the quoted x-wap-application:push.syncml auid, "
+                  "P-Preferred-Identity with the display name, Privacy: none, "
+                  "Expires: 600000, the node's Contact; a uri attribute sets the Request-URI");
+
+  pl_scenario_start (scenario);
+  pl_scheduler_run (pl_sim_get_scheduler (sim));
+
+  sent = sent_requests (pl_sim_get_trace (sim), ue, "SUBSCRIBE");
+  g_assert_cmpuint (sent->len, ==, 2);
+  sip = sip_object (SENT (sent, 0));
+  g_assert_cmpstr (sip->sip_request->rq_url->url_user, ==, "john.doe");
+  g_assert_cmpstr (sip->sip_request->rq_url->url_host, ==, "home1.net");
+  assert_header (sent, 0, "Route",
+                 "<sip:pcscf1.visited1.net:7531;lr>, <sip:orig@scscf1.home1.net;lr>");
+  from = g_strdup_printf ("<sip:john.doe@home1.net>;tag=%s", sip->sip_from->a_tag);
+  assert_header (sent, 0, "From", from);
+  assert_header (sent, 0, "To", "<sip:john.doe@home1.net>");
+  assert_header (sent, 0, "Event",
+                 "ua-profile;profile-type=\"application\";auid=\"x-wap-application:push.syncml\"");
+  assert_header (sent, 0, "CSeq", "1 SUBSCRIBE");
+  assert_header (sent, 0, "P-Preferred-Identity", "\"John Doe\" <sip:john.doe@home1.net>");
+  assert_header (sent, 0, "Privacy", "none");
+  assert_header (sent, 0, "Expires", "600000");
+  assert_header (sent, 0, "Accept", "application/vnd.syncml.ds.notification");
+  assert_header (sent, 0, "Contact", "<sip:[5555::aaa:bbb:ccc:ddd]:1357>");
+  assert_header (sent, 0, "Max-Forwards", "70");
+
+  /* No criterion of home1.xml names that auid (Appendix B's asks for
+   * org.openmobilealliance.*): the S-CSCF routes the SUBSCRIBE to the
+   * user, that is back to this watcher, which notifies no one. */
+  failed = app_events (pl_sim_get_trace (sim), ue, "subscribe-failed");
+  g_assert_cmpuint (failed->len, ==, 1);
+  g_assert_cmpint (field_int (failed->pdata[0], "status"), ==, 405);
+
+  /* §6.4.1.1 step 1's other choice: the Push Sender agent's URI. */
+  sip = sip_object (SENT (sent, 1));
+  g_assert_cmpstr (sip->sip_request->rq_url->url_host, ==, "psadm1.home1.net");
+  g_assert_null (sip->sip_to->a_tag);
+  assert_header (sent, 1, "Expires", "3600");
+  assert_header (sent, 1, "To", "<sip:john.doe@home1.net>");
+  subscribed = app_events (pl_sim_get_trace (sim), ue, "subscribed");
+  g_assert_cmpuint (subscribed->len, ==, 1);
+  g_assert_cmpint (field_int (subscribed->pdata[0], "expires"), ==, 3600);
+  g_assert_cmpstr (field_str (subscribed->pdata[0], "auid"), ==, "x-wap-application:push.syncml");
+}
+
+static void
+test_scenario_subscribe_core (void)
+{
+  g_autoptr (PlScenario) scenario = load_a3 (
+    "org.openmobilealliance.push.syncml",
+    "    <at t=\"0\"><register node=\"ue\"/></at>\n"
+    "    <at t=\"1s\"><subscribe node=\"ue\" app=\"0x05\"/></at>\n"
+    "    <at t=\"10s\"><subscribe node=\"ue\" app=\"0x05\" expires=\"3600\"/></at>\n"
+    "    <at t=\"20s\"><unsubscribe node=\"ue\" app=\"0x05\"/></at>\n");
+  PlSim *sim = pl_scenario_get_sim (scenario);
+  PlTrace *trace = pl_sim_get_trace (sim);
+  PlNode *ue = pl_sim_find_node (sim, "ue");
+  PlNode *psa = pl_sim_find_node (sim, "psa");
+  TestNotifier *notifier = TEST_NOTIFIER (psa);
+  g_autoptr (GArray) sent = NULL;
+  g_autoptr (GArray) ok = NULL;
+  g_autoptr (GArray) received = NULL;
+  g_autoptr (GPtrArray) pushes = NULL;
+
+  g_test_summary ("Appendix B's SUBSCRIBE criterion (auid org.openmobilealliance.*) takes the "
+                  "SUBSCRIBE to the notifier; its NOTIFYs come back along the route set, the "
+                  "content one answered after the application's delay; refresh and "
+                  "unsubscribe follow the Record-Route of the 200 (RFC 3261 §12.1.1)");
+
+  pl_scenario_start (scenario);
+  pl_scheduler_add (pl_sim_get_scheduler (sim), PL_SEC (5), on_psa_push, notifier, NULL);
+  pl_scheduler_run (pl_sim_get_scheduler (sim));
+
+  received = sent_requests (trace, pl_sim_find_node (sim, "scscf"), "SUBSCRIBE");
+  g_assert_cmpuint (received->len, >=, 1);
+  g_assert_cmpuint (notifier->notifiers->len, ==, 1);
+  g_assert_cmpuint (n_app_events (trace, ue, "subscribed"), ==, 2);
+
+  /* The empty NOTIFY and the push, both through the core. */
+  g_assert_cmpuint (notifier->notified->len, >=, 2);
+  g_assert_cmpint (g_array_index (notifier->notified, int, 0), ==, 200);
+  g_assert_cmpint (g_array_index (notifier->notified, int, 1), ==, 200);
+  pushes = app_events (trace, ue, "push");
+  g_assert_cmpuint (pushes->len, ==, 1);
+  g_assert_cmpstr (field_str (pushes->pdata[0], "method"), ==, "NOTIFY");
+  ok = sent_requests (trace, ue, "200 OK");
+  /* psa -> scscf -> pcscf -> ue, 10 ms each, then 2 s in the application */
+  g_assert_cmpint (g_array_index (ok, Sent, 1).t, ==, PL_SEC (5) + PL_MSEC (30) + PL_SEC (2));
+
+  sent = sent_requests (trace, ue, "SUBSCRIBE");
+  g_assert_cmpuint (sent->len, ==, 3);
+  for (guint i = 1; i < 3; i++)
+    {
+      sip_t *sip = sip_object (SENT (sent, i));
+
+      g_assert_nonnull (sip->sip_to->a_tag);
+      g_assert_nonnull (sip->sip_route);
+      g_assert_cmpstr (sip->sip_route->r_url->url_host, ==, "pcscf1.visited1.net");
+      g_assert_cmpstr (sip->sip_request->rq_url->url_host, ==, "psadm1.home1.net");
+    }
+  assert_header (sent, 2, "Expires", "0");
+  g_assert_cmpuint (n_app_events (trace, ue, "unsubscribed"), ==, 1);
+  g_assert_cmpuint (n_app_events (trace, ue, "subscription-terminated"), ==, 1);
+}
+
 static void
 test_scenario_expect (void)
 {
@@ -1345,6 +2201,33 @@ test_scenario_errors (void)
     { UE_OPEN UE_CORE UE_BODY, "    <at t=\"0\"><deregister node=\"ue\" apps=\"\"/></at>\n",
       ":14:", "apps" },
     { UE_OPEN UE_CORE UE_BODY, "    <at t=\"0\"><push node=\"ue\"/></at>\n", ":14:", "<push>" },
+    { UE_OPEN UE_CORE ">\n      <identity public=\"sip:a@home1.net\"/>\n"
+      "      <app id=\"0x05\" accept=\"text/plain\" auid=\"x-wap application\"/>\n    </node>\n",
+      NULL, ":7:", "auid" },
+    { UE_OPEN UE_CORE ">\n      <identity public=\"sip:a@home1.net\"/>\n"
+      "      <app id=\"0x05\" accept=\"text/plain\" auid=\"\"/>\n    </node>\n",
+      NULL, ":7:", "auid" },
+    { UE_OPEN UE_CORE UE_BODY, "    <at t=\"0\"><subscribe node=\"ue\" app=\"0x09\"/></at>\n",
+      ":14:", "'0x09' is not installed on 'ue' (installed: 0x05, 0x07)" },
+    { UE_OPEN UE_CORE UE_BODY, "    <at t=\"0\"><subscribe node=\"ue\"/></at>\n", ":14:",
+      "app" },
+    { UE_OPEN UE_CORE UE_BODY,
+      "    <at t=\"0\"><subscribe node=\"ue\" app=\"0x05\" expires=\"0\"/></at>\n", ":14:",
+      "expires" },
+    { UE_OPEN UE_CORE UE_BODY,
+      "    <at t=\"0\"><subscribe node=\"ue\" app=\"0x05\" expires=\"soon\"/></at>\n", ":14:",
+      "expires" },
+    { UE_OPEN UE_CORE UE_BODY,
+      "    <at t=\"0\"><subscribe node=\"ue\" app=\"0x05\" uri=\"psadm1\"/></at>\n", ":14:",
+      "uri" },
+    { UE_OPEN UE_CORE UE_BODY,
+      "    <at t=\"0\"><subscribe node=\"ue\" app=\"0x05\" auid=\"x\"/></at>\n", ":14:",
+      "auid" },
+    { UE_OPEN UE_CORE UE_BODY,
+      "    <at t=\"0\"><unsubscribe node=\"ue\" app=\"0x05\" expires=\"60\"/></at>\n",
+      ":14:", "expires" },
+    { UE_OPEN UE_CORE UE_BODY, "    <at t=\"0\"><unsubscribe node=\"ue\" app=\"mms.ua\"/></at>\n",
+      ":14:", "mms.ua" },
   };
 
   g_test_summary ("Every bad value of the receiver's scenario form is an error at file:line");
@@ -1394,9 +2277,21 @@ main (int argc, char *argv[])
   g_test_add_func ("/pl/receiver/message/v1", test_message_v1);
   g_test_add_func ("/pl/receiver/other-methods", test_other_methods);
 
+  g_test_add_func ("/pl/receiver/subscribe/request", test_subscribe_request);
+  g_test_add_func ("/pl/receiver/subscribe/refresh", test_subscribe_refresh);
+  g_test_add_func ("/pl/receiver/subscribe/queued", test_subscribe_queued);
+  g_test_add_func ("/pl/receiver/subscribe/failures", test_subscribe_failures);
+  g_test_add_func ("/pl/receiver/notify/unknown", test_notify_unknown);
+  g_test_add_func ("/pl/receiver/notify/malformed", test_notify_malformed);
+  g_test_add_func ("/pl/receiver/notify/content", test_notify_content);
+  g_test_add_func ("/pl/receiver/notify/terminated", test_notify_terminated);
+  g_test_add_func ("/pl/receiver/notify/terminated-in-flight", test_notify_terminated_in_flight);
+
   g_test_add_func ("/pl/receiver/scenario/register", test_scenario_register);
   g_test_add_func ("/pl/receiver/scenario/whitelist-delay", test_scenario_whitelist_delay);
   g_test_add_func ("/pl/receiver/scenario/pending-at-end", test_scenario_pending_at_end);
+  g_test_add_func ("/pl/receiver/scenario/subscribe-a3", test_scenario_subscribe_a3);
+  g_test_add_func ("/pl/receiver/scenario/subscribe-core", test_scenario_subscribe_core);
   g_test_add_func ("/pl/receiver/scenario/expect", test_scenario_expect);
   g_test_add_func ("/pl/receiver/scenario/errors", test_scenario_errors);
 

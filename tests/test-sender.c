@@ -1,6 +1,7 @@
 /* test-sender.c: the Push Sender agent: the MESSAGE of §6.3.2 and B.2,
  * the 1300-byte limit of §6.3, Appendix C with retries, the PAP use cases
- * D and E, and third-party REGISTER (§7.3, B.1 step 3).
+ * D and E, third-party REGISTER (§7.3, B.1 step 3), and the ua-profile
+ * subscriptions with pushes by NOTIFY (§6.4.2, A.3).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -11,6 +12,7 @@
 #include "pl-models.h"
 #include "pl-scenario.h"
 #include "pl-sender.h"
+#include "pl-subscription.h"
 #include "pl-transaction.h"
 #include "pl-user-agent.h"
 #include "pl-wire.h"
@@ -953,15 +955,17 @@ test_other_requests (void)
     "                      content-type='text/plain' body='hi'/></at>\n"
     "  <at t='2s'><request node='core' method='INVITE' uri='sip:psa.example.net'/></at>\n"
     "  <at t='3s'><request node='core' method='SUBSCRIBE' uri='sip:psa.example.net'/></at>\n"
+    "  <at t='4s'><request node='core' method='NOTIFY' uri='sip:psa.example.net'/></at>\n"
     " </timeline>\n"
     "</scenario>\n";
   g_autoptr (Net) net = net_load (xml, NULL, NULL);
   g_autoptr (GPtrArray) responses = NULL;
   g_autoptr (GPtrArray) states = NULL;
-  static const char *const expected[] = { "200 OK", "200 OK", "405", "405" };
+  static const char *const expected[] = { "200 OK", "200 OK", "405", "489", "405" };
 
-  g_test_summary ("OPTIONS and MESSAGE to the sender get 200, INVITE and SUBSCRIBE 405; every "
-                  "one with Allow: REGISTER, MESSAGE, OPTIONS; no registration changes");
+  g_test_summary ("OPTIONS and MESSAGE to the sender get 200, INVITE and NOTIFY 405 with "
+                  "Allow: REGISTER, MESSAGE, OPTIONS, SUBSCRIBE; a SUBSCRIBE without Event 489 "
+                  "with Allow-Events: ua-profile (RFC 3265 §7.2.2); no registration changes");
 
   net_run (net);
   responses = messages (net, PL_EVENT_SEND, "psa", "");
@@ -972,11 +976,694 @@ test_other_requests (void)
       g_autofree char *text = wire_text (ev);
 
       g_assert_true (g_str_has_prefix (ev->label, expected[i]));
-      g_assert_true (has_line (text, "Allow: REGISTER, MESSAGE, OPTIONS"));
+      if (g_str_equal (expected[i], "489"))
+        g_assert_true (has_line (text, "Allow-Events: ua-profile"));
+      else
+        g_assert_true (has_line (text, "Allow: REGISTER, MESSAGE, OPTIONS, SUBSCRIBE"));
     }
   states = node_events (net, "psa", "registration-state");
   g_assert_cmpuint (states->len, ==, 0);
   g_assert_cmpuint (pl_sender_get_n_pushes (net->psa), ==, 0);
+}
+
+/* ---- ua-profile subscriptions (§6.4.2.1, A.3 steps 1–8) ---- */
+
+#define AUID "x-wap-application:push.syncml"
+#define SYNCML "application/vnd.syncml.ds.notification"
+/* A.3 step 1's Event and Accept. */
+#define UA_PROFILE_EVENT "ua-profile;profile-type=\"application\";auid=\"" AUID "\""
+#define JOHN_PAI "\"John Doe\" &lt;sip:john.doe@home1.net&gt;"
+
+/* The ue subscribes at @t, routed to the sender as the core would
+ * (A.3 step 2); a NULL @event or @pai leaves the header out. */
+static char *
+subscribe_at (const char *t,
+              const char *event,
+              const char *pai,
+              const char *expires,
+              const char *accept)
+{
+  GString *out = g_string_new (NULL);
+
+  g_string_append_printf (out,
+                          "  <at t='%s'><request node='ue' method='SUBSCRIBE' uri='" TO "'\n"
+                          "                      route='&lt;sip:psa.example.net;lr&gt;'>\n",
+                          t);
+  if (event)
+    g_string_append_printf (out, "   <header name='Event' value='%s'/>\n", event);
+  if (pai)
+    g_string_append_printf (out, "   <header name='P-Asserted-Identity' value='%s'/>\n", pai);
+  g_string_append_printf (out, "   <header name='Expires' value='%s'/>\n", expires);
+  if (accept)
+    g_string_append_printf (out, "   <header name='Accept' value='%s'/>\n", accept);
+  g_string_append (out, "  </request></at>\n");
+  return g_string_free (out, FALSE);
+}
+
+/* psa (with @psa_attrs and @psa_children) and the subscriber "ue", a ua
+ * as john.doe; @rules answer NOTIFYs on the ue's behalf (a ua keeps no
+ * subscription dialog, and answers 481 to a request in a dialog it does
+ * not know). */
+static Net *
+sub_net (const char *psa_attrs,
+         const char *psa_children,
+         const char *timeline,
+         const char *rules,
+         const char *expect)
+{
+  g_autofree char *xml =
+    g_strdup_printf ("<scenario name='ua-profile' dialect='oma-2006' seed='1'>\n"
+                     " <network latency='10ms'>\n"
+                     "  <node id='psa' kind='sender' host='psa.example.net' %s>\n"
+                     "%s"
+                     "  </node>\n"
+                     "  <node id='ue' kind='ua' host='ue.home1.net' user='john.doe'/>\n"
+                     " </network>\n"
+                     " <timeline>\n"
+                     "%s"
+                     " </timeline>\n"
+                     " <alter>\n"
+                     "%s"
+                     " </alter>\n"
+                     " <expect>\n"
+                     "%s"
+                     " </expect>\n"
+                     "</scenario>\n",
+                     psa_attrs ? psa_attrs : "", psa_children ? psa_children : "", timeline,
+                     rules ? rules : "", expect ? expect : "");
+
+  return net_load (xml, NULL, NULL);
+}
+
+/* The ue's answer to every NOTIFY. */
+#define NOTIFY_200 \
+  "  <rule on='deliver' at='ue' request='NOTIFY' action='respond' status='200'/>\n"
+
+typedef struct {
+  const char *name;
+  const char *summary;
+  const char *event;
+  const char *pai;
+  const char *authorize;  /* <authorize> children */
+  const char *status;     /* the answer's label starts with it */
+} SubscribeCase;
+
+static const SubscribeCase subscribe_cases[] = {
+  { "presence", "§6.4.2.1 step 1: another event package gets 489 with Allow-Events",
+    "presence", JOHN_PAI, NULL, "489 Bad Event" },
+  { "no-event", "RFC 3265 §7.2.1: a SUBSCRIBE without Event gets 489", NULL, JOHN_PAI, NULL,
+    "489 Bad Event" },
+  { "profile-type-device",
+    "Another profile-type than 'application' (§6.4.1.1 step 2) is a package variant the "
+    "sender does not serve: 489",
+    "ua-profile;profile-type=\"device\";auid=\"" AUID "\"", JOHN_PAI, NULL,
+    "489 Bad Event (profile-type device, not application)" },
+  { "no-profile-type", "A ua-profile SUBSCRIBE without profile-type: 489",
+    "ua-profile;auid=\"" AUID "\"", JOHN_PAI, NULL,
+    "489 Bad Event (profile-type missing, not application)" },
+  { "no-auid", "§6.4.1.1 step 3: without auid there is no application to watch: 400",
+    "ua-profile;profile-type=\"application\"", JOHN_PAI, NULL, "400 Bad Request (no auid" },
+  { "no-pai", "§6.4.2.1 step 2: without P-Asserted-Identity nobody can be authorized: 403",
+    UA_PROFILE_EVENT, NULL, NULL, "403 Forbidden (no P-Asserted-Identity)" },
+  { "not-authorized",
+    "§6.4.2.1 step 2: an asserted identity off the <authorize> list gets 403",
+    UA_PROFILE_EVENT, JOHN_PAI,
+    "   <authorize subscriber='sip:alice@home1.net'/>\n"
+    "   <authorize subscriber='sip:bob@home1.net'/>\n",
+    "403 Forbidden (sip:john.doe@home1.net may not subscribe)" },
+  { "authorized",
+    "An identity on the list (compared as public identities: host case, URI parameters) "
+    "gets 200",
+    UA_PROFILE_EVENT, "&lt;sip:john.doe@HOME1.net;user=phone&gt;",
+    "   <authorize subscriber='sip:alice@home1.net'/>\n"
+    "   <authorize subscriber='sip:john.doe@Home1.Net'/>\n",
+    "200 OK" },
+};
+
+static void
+test_subscribe (gconstpointer data)
+{
+  const SubscribeCase *sc = data;
+  g_autofree char *timeline = subscribe_at ("0", sc->event, sc->pai, "600000", SYNCML);
+  g_autoptr (Net) net = sub_net (NULL, sc->authorize, timeline, NOTIFY_200, NULL);
+  g_autoptr (GPtrArray) answers = NULL;
+  g_autoptr (GPtrArray) notifies = NULL;
+  g_autoptr (GPtrArray) subscriptions = NULL;
+  g_autofree char *text = NULL;
+  gboolean ok = g_str_has_prefix (sc->status, "200");
+
+  g_test_summary (sc->summary);
+
+  net_run_until (net, PL_SEC (5));
+  answers = messages (net, PL_EVENT_SEND, "psa", "");
+  notifies = messages (net, PL_EVENT_SEND, "psa", "NOTIFY");
+  subscriptions = node_events (net, "psa", "subscription");
+
+  /* The answer, then the initial NOTIFY only when accepted. */
+  g_assert_cmpuint (answers->len, ==, ok ? 2 : 1);
+  text = wire_text (g_ptr_array_index (answers, 0));
+  g_test_message ("%s", ((const PlTraceEvent *) g_ptr_array_index (answers, 0))->label);
+  g_assert_true (g_str_has_prefix (((const PlTraceEvent *) g_ptr_array_index (answers, 0))->label,
+                                   sc->status));
+  g_assert_true (has_line (text, "CSeq: 1 SUBSCRIBE"));
+  g_assert_cmpint (has_line (text, "Allow-Events: ua-profile"), ==,
+                   g_str_has_prefix (sc->status, "489"));
+  g_assert_cmpuint (notifies->len, ==, ok ? 1 : 0);
+  g_assert_cmpuint (subscriptions->len, ==, ok ? 1 : 0);
+  g_assert_cmpint (pl_sender_is_subscribed (net->psa, TO, AUID), ==, ok);
+}
+
+static void
+test_subscribe_a3 (void)
+{
+  g_autofree char *timeline = subscribe_at ("0", UA_PROFILE_EVENT, JOHN_PAI, "600000", SYNCML);
+  g_autoptr (Net) net = NULL;
+  g_autoptr (GPtrArray) subscribes = NULL;
+  g_autoptr (GPtrArray) oks = NULL;
+  g_autoptr (GPtrArray) notifies = NULL;
+  g_autoptr (GPtrArray) subscriptions = NULL;
+  g_autoptr (msg_t) subscribe = NULL;
+  g_autoptr (msg_t) ok = NULL;
+  g_autoptr (msg_t) notify = NULL;
+  g_autofree char *ok_text = NULL;
+  g_autofree char *text = NULL;
+  const PlTraceEvent *ev;
+  sip_t *rq, *rs, *nt;
+
+  g_test_summary ("A.3 steps 3–5: an authorized ua-profile SUBSCRIBE gets 200 with Expires and "
+                  "the sender's Contact, then an initial NOTIFY in the dialog, without body: "
+                  "Subscription-State: active;expires=600000, Event: ua-profile;auid=\"…\", "
+                  "Contact: <sip:psa…>; a 'subscription' event says who subscribed to what");
+
+  net = sub_net (NULL, NULL, timeline, NOTIFY_200, NULL);
+  net_run_until (net, PL_SEC (5));
+
+  subscribes = messages (net, PL_EVENT_SEND, "ue", "SUBSCRIBE");
+  g_assert_cmpuint (subscribes->len, ==, 1);
+  subscribe = parse_event (g_ptr_array_index (subscribes, 0));
+  rq = sip_object (subscribe);
+
+  oks = messages (net, PL_EVENT_SEND, "psa", "200");
+  g_assert_cmpuint (oks->len, ==, 1);
+  ok_text = wire_text (g_ptr_array_index (oks, 0));
+  ok = parse_event (g_ptr_array_index (oks, 0));
+  rs = sip_object (ok);
+  g_assert_true (has_line (ok_text, "Expires: 600000"));
+  g_assert_true (has_line (ok_text, "Contact: <sip:psa.example.net>"));
+  g_assert_nonnull (rs->sip_to->a_tag);
+
+  notifies = messages (net, PL_EVENT_SEND, "psa", "NOTIFY");
+  g_assert_cmpuint (notifies->len, ==, 1);
+  ev = g_ptr_array_index (notifies, 0);
+  g_assert_cmpint (ev->t_us, ==, PL_MSEC (10));
+  g_assert_cmpint (ev->to, ==, idx (net, "ue"));
+  text = wire_text (ev);
+  notify = parse_event (ev);
+  nt = sip_object (notify);
+  /* §12.2.1.1: to the subscriber's Contact, in the SUBSCRIBE's dialog. */
+  g_assert_true (g_str_has_prefix (text, "NOTIFY sip:john.doe@ue.home1.net SIP/2.0\r\n"));
+  g_assert_true (has_line (text, "Subscription-State: active;expires=600000"));
+  g_assert_true (has_line (text, "Event: ua-profile;auid=\"" AUID "\""));
+  g_assert_true (has_line (text, "Contact: <sip:psa.example.net>"));
+  g_assert_true (has_line (text, "Content-Length: 0"));
+  g_assert_null (strstr (text, "Content-Type"));
+  g_assert_true (g_str_has_suffix (text, "\r\n\r\n"));
+  g_assert_cmpstr (nt->sip_call_id->i_id, ==, rq->sip_call_id->i_id);
+  g_assert_cmpstr (nt->sip_from->a_tag, ==, rs->sip_to->a_tag);
+  g_assert_cmpstr (nt->sip_to->a_tag, ==, rq->sip_from->a_tag);
+  g_assert_cmpstr (nt->sip_from->a_url->url_user, ==, "john.doe");
+  g_assert_cmpstr (nt->sip_from->a_url->url_host, ==, "home1.net");
+  g_assert_cmpuint (nt->sip_cseq->cs_seq, ==, 1);
+
+  subscriptions = node_events (net, "psa", "subscription");
+  g_assert_cmpuint (subscriptions->len, ==, 1);
+  ev = g_ptr_array_index (subscriptions, 0);
+  g_assert_cmpstr (field_str (ev, "subscriber"), ==, TO);
+  g_assert_cmpstr (field_str (ev, "auid"), ==, AUID);
+  g_assert_cmpstr (field_str (ev, "state"), ==, "active");
+  g_assert_cmpint (field_int (ev, "expires"), ==, 600000);
+  g_assert_cmpstr (field_str (ev, "accept"), ==, SYNCML);
+  g_assert_null (pl_trace_event_get_field (ev, "reason"));
+
+  g_assert_true (pl_sender_is_subscribed (net->psa, "sip:john.doe@HOME1.NET", AUID));
+  g_assert_false (pl_sender_is_subscribed (net->psa, TO, "x-wap-application:push.other"));
+  g_assert_false (pl_sender_is_subscribed (net->psa, "sip:alice@home1.net", AUID));
+}
+
+static void
+test_subscribe_replaced (void)
+{
+  g_autofree char *first = subscribe_at ("0", UA_PROFILE_EVENT, JOHN_PAI, "600", SYNCML);
+  g_autofree char *second = subscribe_at ("10s", UA_PROFILE_EVENT, JOHN_PAI, "600", SYNCML);
+  g_autofree char *timeline = g_strconcat (first, second, NULL);
+  g_autoptr (Net) net = sub_net (NULL, NULL, timeline, NOTIFY_200, NULL);
+  g_autoptr (GPtrArray) notifies = NULL;
+  g_autoptr (GPtrArray) subscriptions = NULL;
+  g_autoptr (msg_t) initial = NULL;
+  g_autoptr (msg_t) last = NULL;
+  g_autofree char *text = NULL;
+
+  g_test_summary ("One subscription per subscriber and application: a new initial SUBSCRIBE "
+                  "for the same auid ends the old dialog with a NOTIFY 'terminated' (no reason) "
+                  "and the new one takes the pushes");
+
+  net_run_until (net, PL_SEC (20));
+  notifies = messages (net, PL_EVENT_SEND, "psa", "NOTIFY");
+  /* Initial NOTIFY of the first, initial of the second, end of the first. */
+  g_assert_cmpuint (notifies->len, ==, 3);
+  initial = parse_event (g_ptr_array_index (notifies, 0));
+  last = parse_event (g_ptr_array_index (notifies, 2));
+  text = wire_text (g_ptr_array_index (notifies, 2));
+  g_assert_cmpstr (sip_object (last)->sip_call_id->i_id, ==,
+                   sip_object (initial)->sip_call_id->i_id);
+  g_assert_true (has_line (text, "Subscription-State: terminated"));
+
+  subscriptions = node_events (net, "psa", "subscription");
+  g_assert_cmpuint (subscriptions->len, ==, 3);
+  g_assert_cmpstr (field_str (g_ptr_array_index (subscriptions, 1), "state"), ==, "active");
+  g_assert_cmpstr (field_str (g_ptr_array_index (subscriptions, 2), "state"), ==, "terminated");
+  g_assert_cmpstr (field_str (g_ptr_array_index (subscriptions, 2), "reason"), ==, "replaced");
+  g_assert_true (pl_sender_is_subscribed (net->psa, TO, AUID));
+}
+
+/* ---- pushes by NOTIFY (§6.4.2.2, A.3 steps 9–12) ---- */
+
+#define RETRY_5S "   <retry max='1' interval='5s'/>\n"
+
+typedef struct {
+  const char *name;
+  const char *summary;
+  const char *accept;     /* the SUBSCRIBE's Accept; NULL: no SUBSCRIBE at all */
+  const char *push;       /* attributes of the <push> at 1 s */
+  const char *rules;
+  PlDeliveryStatus status;
+  int code;
+  guint attempts;
+  const char *reason;     /* part of the delivery's reason */
+  const char *notifies;   /* NOTIFY send times (ms), the initial one included */
+  const char *paps;       /* "type:status ..." */
+  const char *ended;      /* the subscription's end reason; NULL: still active */
+} NotifyCase;
+
+#define PUSH_SYNCML \
+  "to='" TO "' app='0x07' auid='" AUID "' content-type='" SYNCML "' body='syncml!'"
+
+static const NotifyCase notify_cases[] = {
+  { "accepted",
+    "A.3 step 9: the push goes in a NOTIFY of the subscription with its body; the 200 "
+    "confirms delivery (§6.4): row 1",
+    SYNCML, PUSH_SYNCML, NOTIFY_200, PL_DELIVERY_ACCEPTED, 200, 1, "OK", "10 1000",
+    "result-notification:accepted", NULL },
+  { "481",
+    "Appendix C row 7: a 481 to the push's NOTIFY is no-subscription, not retried; the "
+    "subscription is over (RFC 3265 §3.2.2)",
+    SYNCML, PUSH_SYNCML,
+    "  <rule on='deliver' at='ue' request='NOTIFY' nth='2' action='respond' status='481'/>\n"
+    NOTIFY_200,
+    PL_DELIVERY_NO_SUBSCRIPTION, 481, 1, "Call/Transaction Does Not Exist", "10 1000",
+    "result-notification:no-subscription", "notify-481" },
+  { "content-type",
+    "§6.4.2.2 step 1: content whose type is not in the SUBSCRIBE's Accept is not sent: "
+    "rejected-content-type (row 6), the PPG refuses it at once",
+    SYNCML, "to='" TO "' app='0x07' auid='" AUID "' content-type='text/plain' body='hi'",
+    NOTIFY_200, PL_DELIVERY_UNSUPPORTED_CONTENT, 0, 0,
+    "content type text/plain is not in the subscriber's Accept (" SYNCML ")", "10",
+    "response:rejected-content-type", NULL },
+  { "no-subscription",
+    "Without a subscription nothing is sent: no-subscription (row 7) with the auid named",
+    NULL, PUSH_SYNCML, NOTIFY_200, PL_DELIVERY_NO_SUBSCRIPTION, 0, 0,
+    "no ua-profile subscription for " AUID, "", "response:no-subscription", NULL },
+  { "app-is-not-auid",
+    "Without 'auid' the push's app must be the subscribed auid: 0x07 is not "
+    "x-wap-application:push.syncml",
+    SYNCML, "to='" TO "' app='0x07' content-type='" SYNCML "' body='x'", NOTIFY_200,
+    PL_DELIVERY_NO_SUBSCRIPTION, 0, 0, "no ua-profile subscription for 0x07", "10",
+    "response:no-subscription", NULL },
+  { "app-as-auid",
+    "Without 'auid', an app that is the subscribed auid is pushed to",
+    SYNCML, "to='" TO "' app='" AUID "' content-type='" SYNCML "' body='x'", NOTIFY_200,
+    PL_DELIVERY_ACCEPTED, 200, 1, "OK", "10 1000", "result-notification:accepted", NULL },
+  { "wildcard-accept",
+    "RFC 3261 §20.1: Accept: application/* takes any application type",
+    "application/*", "to='" TO "' app='0x07' auid='" AUID "' "
+    "content-type='Application/Vnd.Oma.Push; charset=x' body='x'", NOTIFY_200,
+    PL_DELIVERY_ACCEPTED, 200, 1, "OK", "10 1000", "result-notification:accepted", NULL },
+  { "q0-accept",
+    "RFC 3261 §20.1: a type listed with q=0 is refused",
+    SYNCML ";q=0, text/html", PUSH_SYNCML, NOTIFY_200, PL_DELIVERY_UNSUPPORTED_CONTENT, 0, 0,
+    "not in the subscriber's Accept", "10", "response:rejected-content-type", NULL },
+  { "retry",
+    "A 503 to the NOTIFY (row 2) is retried by the retry policy: a new NOTIFY in the same "
+    "dialog (next CSeq) after the interval",
+    SYNCML, PUSH_SYNCML,
+    "  <rule on='deliver' at='ue' request='NOTIFY' nth='2' action='respond' status='503'/>\n"
+    NOTIFY_200,
+    PL_DELIVERY_ACCEPTED, 200, 2, "OK", "10 1000 6020",
+    "progress-note:rejected-retry result-notification:accepted", NULL },
+  { "retry-after-end",
+    "No answer to the NOTIFY (timer F, row 4) ends the subscription (RFC 3265 §3.2.2): the "
+    "retry finds none and nothing more is sent",
+    SYNCML, PUSH_SYNCML,
+    "  <rule on='deliver' at='ue' request='NOTIFY' nth='1' action='respond' status='200'/>\n"
+    "  <rule on='deliver' at='ue' request='NOTIFY' action='drop'/>\n",
+    PL_DELIVERY_NO_SUBSCRIPTION, 0, 1, "no ua-profile subscription for " AUID, "10 1000",
+    "progress-note:undeliverable result-notification:no-subscription", "notify-408" },
+  { "unconfirmed",
+    "Use case D by NOTIFY: a PAP response 'submitted' as the NOTIFY leaves, no result",
+    SYNCML, PUSH_SYNCML " confirm='false'", NOTIFY_200, PL_DELIVERY_ACCEPTED, 200, 1, "OK",
+    "10 1000", "response:submitted", NULL },
+};
+
+static char *
+paps_of (Net *net)
+{
+  g_autoptr (GPtrArray) paps = node_events (net, "psa", "pap");
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < paps->len; i++)
+    g_string_append_printf (out, "%s%s:%s", i ? " " : "",
+                            field_str (g_ptr_array_index (paps, i), "type"),
+                            field_str (g_ptr_array_index (paps, i), "status"));
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_notify_push (gconstpointer data)
+{
+  const NotifyCase *nc = data;
+  g_autofree char *subscribe =
+    nc->accept ? subscribe_at ("0", UA_PROFILE_EVENT, JOHN_PAI, "600000", nc->accept) : NULL;
+  g_autofree char *timeline =
+    g_strdup_printf ("%s  <at t='1s'><push node='psa' method='notify' %s/></at>\n",
+                     subscribe ? subscribe : "", nc->push);
+  g_autoptr (Net) net = sub_net (NULL, RETRY_5S, timeline, nc->rules, NULL);
+  g_autoptr (GPtrArray) notifies = NULL;
+  g_autoptr (GPtrArray) subscriptions = NULL;
+  g_autoptr (GPtrArray) messages_sent = NULL;
+  g_autofree char *times = NULL;
+  g_autofree char *paps = NULL;
+  const PlTraceEvent *delivery;
+  const char *status = pl_delivery_status_to_string (nc->status);
+
+  g_test_summary (nc->summary);
+
+  net_run_until (net, PL_SEC (120));
+
+  notifies = messages (net, PL_EVENT_SEND, "psa", "NOTIFY");
+  times = times_of (notifies);
+  g_assert_cmpstr (times, ==, nc->notifies);
+  /* A push by NOTIFY never falls back to MESSAGE. */
+  messages_sent = messages (net, PL_EVENT_SEND, "psa", "MESSAGE");
+  g_assert_cmpuint (messages_sent->len, ==, 0);
+
+  delivery = the_delivery (net, 1);
+  g_test_message ("%s", field_str (delivery, "reason"));
+  g_assert_cmpstr (field_str (delivery, "status"), ==, status);
+  g_assert_cmpint (field_int (delivery, "row"), ==, (int) nc->status);
+  g_assert_cmpint (field_int (delivery, "code"), ==, nc->code);
+  g_assert_cmpint (field_int (delivery, "attempts"), ==, nc->attempts);
+  g_assert_cmpstr (field_str (delivery, "to"), ==, TO);
+  g_assert_nonnull (strstr (field_str (delivery, "reason"), nc->reason));
+  g_assert_cmpint (pl_sender_get_status (net->psa, 1), ==, nc->status);
+  paps = paps_of (net);
+  g_assert_cmpstr (paps, ==, nc->paps);
+
+  /* Every push NOTIFY is in the subscription's dialog, with the body. */
+  for (guint i = 1; i < notifies->len; i++)
+    {
+      g_autoptr (msg_t) first = parse_event (g_ptr_array_index (notifies, 0));
+      g_autoptr (msg_t) msg = parse_event (g_ptr_array_index (notifies, i));
+      g_autofree char *text = wire_text (g_ptr_array_index (notifies, i));
+      sip_t *sip = sip_object (msg);
+
+      g_assert_cmpstr (sip->sip_call_id->i_id, ==, sip_object (first)->sip_call_id->i_id);
+      g_assert_cmpuint (sip->sip_cseq->cs_seq, ==, i + 1);
+      g_assert_true (has_line (text, "Event: ua-profile;auid=\"" AUID "\""));
+      g_assert_true (g_str_has_prefix (sip->sip_subscription_state->ss_substate, "active"));
+      g_assert_nonnull (sip->sip_content_type);
+      g_assert_nonnull (sip->sip_payload);
+      g_assert_cmpuint (sip->sip_payload->pl_len, >, 0);
+      if (strstr (nc->push, "body='syncml!'"))
+        {
+          g_assert_true (has_line (text, "Content-Type: " SYNCML));
+          g_assert_true (g_str_has_suffix (text, "\r\n\r\nsyncml!"));
+        }
+    }
+
+  subscriptions = node_events (net, "psa", "subscription");
+  if (nc->accept == NULL)
+    g_assert_cmpuint (subscriptions->len, ==, 0);
+  else if (nc->ended)
+    {
+      const PlTraceEvent *last = g_ptr_array_index (subscriptions, subscriptions->len - 1);
+
+      g_assert_cmpuint (subscriptions->len, ==, 2);
+      g_assert_cmpstr (field_str (last, "state"), ==, "terminated");
+      g_assert_cmpstr (field_str (last, "reason"), ==, nc->ended);
+      g_assert_cmpint (field_int (last, "expires"), ==, 0);
+      g_assert_false (pl_sender_is_subscribed (net->psa, TO, AUID));
+    }
+  else
+    {
+      g_assert_cmpuint (subscriptions->len, ==, 1);
+      g_assert_true (pl_sender_is_subscribed (net->psa, TO, AUID));
+    }
+}
+
+static void
+test_subscription_expiry (void)
+{
+  g_autofree char *subscribe = subscribe_at ("0", UA_PROFILE_EVENT, JOHN_PAI, "7200", SYNCML);
+  g_autofree char *timeline =
+    g_strdup_printf ("%s  <at t='3700s'><push node='psa' method='notify' " PUSH_SYNCML "/></at>\n",
+                     subscribe);
+  g_autoptr (Net) net =
+    sub_net ("max-expires='3600'", NULL, timeline, NOTIFY_200,
+             "  <event node='psa' name='subscription' state='active' expires='3600' count='1'/>\n"
+             "  <event node='psa' name='subscription' subscriber='" TO "' auid='" AUID "'\n"
+             "         state='terminated' reason='timeout' count='1'/>\n"
+             "  <event node='psa' name='delivery' push='1' status='no-subscription' row='7'/>\n");
+  g_autoptr (GPtrArray) oks = NULL;
+  g_autoptr (GPtrArray) notifies = NULL;
+  g_autoptr (GPtrArray) subscriptions = NULL;
+  g_autoptr (PlReport) report = NULL;
+  g_autofree char *ok = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+  const PlTraceEvent *ev;
+
+  g_test_summary ("max-expires caps the Expires granted (7200 asked, 3600 given, RFC 3265 "
+                  "§3.1.6.1); unrefreshed, the subscription ends at 3600 s with a NOTIFY "
+                  "'terminated;reason=timeout' and a 'subscription' event; a push after that "
+                  "finds none");
+
+  net_run_until (net, PL_SEC (3599));
+  g_assert_true (pl_sender_is_subscribed (net->psa, TO, AUID));
+  net_run_until (net, PL_SEC (4000));
+  g_assert_false (pl_sender_is_subscribed (net->psa, TO, AUID));
+
+  oks = messages (net, PL_EVENT_SEND, "psa", "200");
+  g_assert_cmpuint (oks->len, ==, 1);
+  ok = wire_text (g_ptr_array_index (oks, 0));
+  g_assert_true (has_line (ok, "Expires: 3600"));
+
+  notifies = messages (net, PL_EVENT_SEND, "psa", "NOTIFY");
+  g_assert_cmpuint (notifies->len, ==, 2);
+  first = wire_text (g_ptr_array_index (notifies, 0));
+  g_assert_true (has_line (first, "Subscription-State: active;expires=3600"));
+  ev = g_ptr_array_index (notifies, 1);
+  g_assert_cmpint (ev->t_us, ==, PL_SEC (3600) + PL_MSEC (10));
+  last = wire_text (ev);
+  g_assert_true (has_line (last, "Subscription-State: terminated;reason=timeout"));
+  g_assert_nonnull (strstr (last, "\r\nEvent: ua-profile;"));
+  g_assert_nonnull (strstr (last, "auid=\"" AUID "\""));
+
+  subscriptions = node_events (net, "psa", "subscription");
+  g_assert_cmpuint (subscriptions->len, ==, 2);
+  g_assert_cmpint (field_int (g_ptr_array_index (subscriptions, 0), "expires"), ==, 3600);
+  ev = g_ptr_array_index (subscriptions, 1);
+  g_assert_cmpstr (field_str (ev, "state"), ==, "terminated");
+  g_assert_cmpstr (field_str (ev, "reason"), ==, "timeout");
+  g_assert_cmpstr (field_str (ev, "subscriber"), ==, TO);
+  g_assert_cmpint (ev->t_us, ==, PL_SEC (3600) + PL_MSEC (10));
+
+  g_assert_cmpstr (field_str (the_delivery (net, 1), "status"), ==, "no-subscription");
+  g_assert_cmpint (field_int (the_delivery (net, 1), "attempts"), ==, 0);
+
+  /* The same, asserted the scenario way. */
+  report = pl_scenario_check (net->scenario);
+  g_assert_cmpint (report->verdict, ==, PL_VERDICT_PASS);
+  g_assert_cmpuint (report->checks->len, ==, 3);
+}
+
+/* ---- refresh and unsubscribe: a subscriber built on pl-subscription ---- */
+
+#define TEST_TYPE_WATCHER (test_watcher_get_type ())
+G_DECLARE_FINAL_TYPE (TestWatcher, test_watcher, TEST, WATCHER, PlNode)
+
+struct _TestWatcher {
+  PlNode parent_instance;
+  PlSubscriber *sub;
+  int last_status;        /* of the SUBSCRIBE or its refresh */
+};
+
+G_DEFINE_FINAL_TYPE (TestWatcher, test_watcher, PL_TYPE_NODE)
+
+static void
+on_watcher_subscribed (PlSubscriber *sub,
+                       int           status,
+                       sip_t        *response,
+                       gpointer      user_data)
+{
+  TEST_WATCHER (user_data)->last_status = status;
+}
+
+static void
+test_watcher_request (PlNode      *node,
+                      PlServerTxn *txn,
+                      msg_t       *msg,
+                      sip_t       *sip)
+{
+  TestWatcher *self = TEST_WATCHER (node);
+
+  if (txn == NULL)
+    return;
+  if (self->sub && sip->sip_request->rq_method == sip_method_notify
+      && pl_subscriber_matches (self->sub, sip))
+    pl_subscriber_receive (self->sub, txn, msg, sip);
+  else
+    pl_server_txn_reply (txn, 481, NULL);
+}
+
+static void
+test_watcher_finalize (GObject *object)
+{
+  g_clear_pointer (&TEST_WATCHER (object)->sub, pl_subscriber_free);
+  G_OBJECT_CLASS (test_watcher_parent_class)->finalize (object);
+}
+
+static void
+test_watcher_class_init (TestWatcherClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = test_watcher_finalize;
+  PL_NODE_CLASS (klass)->request = test_watcher_request;
+}
+
+static void
+test_watcher_init (TestWatcher *self)
+{
+}
+
+static void
+watcher_subscribe (TestWatcher *self,
+                   guint32      expires)
+{
+  g_autofree char *text =
+    g_strdup_printf ("SUBSCRIBE " TO " SIP/2.0\r\n"
+                     "Route: <sip:psa.example.net;lr>\r\n"
+                     "From: <" TO ">;tag=w1\r\n"
+                     "To: <" TO ">\r\n"
+                     "Call-ID: watch-1\r\n"
+                     "CSeq: 1 SUBSCRIBE\r\n"
+                     "Event: " UA_PROFILE_EVENT "\r\n"
+                     "Accept: " SYNCML "\r\n"
+                     "Expires: %u\r\n"
+                     "Contact: <sip:john.doe@watcher.example.net>\r\n"
+                     "P-Asserted-Identity: <" TO ">\r\n"
+                     "Content-Length: 0\r\n\r\n",
+                     expires);
+  g_autoptr (GBytes) bytes = g_bytes_new (text, strlen (text));
+  msg_t *msg = pl_wire_parse (bytes, NULL);
+
+  g_assert_nonnull (msg);
+  self->sub = pl_subscriber_new (PL_NODE (self), msg, on_watcher_subscribed, NULL, self);
+}
+
+static void
+test_refresh_unsubscribe (void)
+{
+  g_autoptr (Net) net = g_new0 (Net, 1);
+  g_autoptr (GBytes) body = g_bytes_new_static ("syncml!", 7);
+  g_autoptr (GPtrArray) oks = NULL;
+  g_autoptr (GPtrArray) notifies = NULL;
+  g_autoptr (GPtrArray) subscriptions = NULL;
+  TestWatcher *watcher;
+  const char *expected_oks[] = { "Expires: 600", "Expires: 1000", "Expires: 0" };
+  const char *expected_states[] = { "active;expires=600", "active;expires=1000", NULL,
+                                    "terminated;reason=timeout" };
+  const PlTraceEvent *ev;
+
+  g_test_summary ("RFC 3265 §3.1.4.2 with pl-subscription's subscriber: a refresh in the "
+                  "dialog gets 200 capped by max-expires and a NOTIFY of the new state; a push "
+                  "goes in the same dialog; Expires: 0 ends the subscription with a last NOTIFY "
+                  "and a 'subscription' event 'unsubscribed'; no timeout follows");
+
+  pl_models_register ();
+  net->sim = pl_sim_new (1);
+  net->trace = pl_sim_get_trace (net->sim);
+  pl_sim_set_dialect (net->sim, PL_DIALECT_OMA_2006);
+  net->psa = PL_SENDER (add_node (net->sim, PL_TYPE_SENDER, "psa", "sender", "psa.example.net"));
+  watcher = TEST_WATCHER (add_node (net->sim, TEST_TYPE_WATCHER, "ue", "watcher",
+                                    "watcher.example.net"));
+  pl_sender_set_max_expires (net->psa, 1000);
+  pl_sender_authorize (net->psa, TO);
+  pl_sim_start (net->sim);
+
+  watcher_subscribe (watcher, 600);
+  net_run_until (net, PL_SEC (10));
+  g_assert_cmpint (watcher->last_status, ==, 200);
+  g_assert_cmpstr (pl_subscriber_get_state (watcher->sub), ==, "active");
+
+  /* Asked for more than max-expires: the cap holds for refreshes too. */
+  pl_subscriber_refresh (watcher->sub, 5000);
+  net_run_until (net, PL_SEC (20));
+  g_assert_cmpint (watcher->last_status, ==, 200);
+
+  g_assert_cmpuint (pl_sender_notify (net->psa, TO, "0x07", AUID, SYNCML, body, TRUE), ==, 1);
+  net_run_until (net, PL_SEC (30));
+  g_assert_cmpstr (field_str (the_delivery (net, 1), "status"), ==, "accepted");
+
+  pl_subscriber_refresh (watcher->sub, 0);
+  net_run_until (net, PL_SEC (40));
+  g_assert_true (pl_subscriber_is_terminated (watcher->sub));
+  g_assert_cmpstr (pl_subscriber_get_state (watcher->sub), ==, "terminated");
+  g_assert_false (pl_sender_is_subscribed (net->psa, TO, AUID));
+  net_run_until (net, PL_SEC (2000));
+
+  oks = messages (net, PL_EVENT_SEND, "psa", "200");
+  g_assert_cmpuint (oks->len, ==, G_N_ELEMENTS (expected_oks));
+  for (guint i = 0; i < oks->len; i++)
+    {
+      g_autofree char *text = wire_text (g_ptr_array_index (oks, i));
+
+      g_assert_nonnull (strstr (text, " SUBSCRIBE\r\n"));
+      g_assert_true (has_line (text, expected_oks[i]));
+    }
+
+  notifies = messages (net, PL_EVENT_SEND, "psa", "NOTIFY");
+  g_assert_cmpuint (notifies->len, ==, G_N_ELEMENTS (expected_states));
+  for (guint i = 0; i < notifies->len; i++)
+    {
+      g_autoptr (msg_t) msg = parse_event (g_ptr_array_index (notifies, i));
+      sip_t *sip = sip_object (msg);
+      /* Without a home sofia-sip allocates with malloc(). */
+      g_autofree char *state = sip_header_as_string (NULL,
+                                                     (sip_header_t *) sip->sip_subscription_state);
+
+      g_assert_cmpstr (sip->sip_call_id->i_id, ==, "watch-1");
+      g_assert_cmpuint (sip->sip_cseq->cs_seq, ==, i + 1);
+      if (expected_states[i])
+        g_assert_cmpstr (state, ==, expected_states[i]);
+      else
+        g_assert_nonnull (sip->sip_payload);
+    }
+
+  subscriptions = node_events (net, "psa", "subscription");
+  g_assert_cmpuint (subscriptions->len, ==, 3);
+  g_assert_cmpint (field_int (g_ptr_array_index (subscriptions, 1), "expires"), ==, 1000);
+  ev = g_ptr_array_index (subscriptions, 2);
+  g_assert_cmpstr (field_str (ev, "state"), ==, "terminated");
+  g_assert_cmpstr (field_str (ev, "reason"), ==, "unsubscribed");
 }
 
 /* ---- scenario errors ---- */
@@ -1027,6 +1714,22 @@ static const BadCase bad_cases[] = {
     "<push node='psa' to='" TO "' app='0x05' body-file='../missing/x.bin'/>", 7,
     "No such file" },
   { "unknown-action", NULL, "<register node='psa'/>", 7, "has no action <register>" },
+  { "push-bad-method", NULL,
+    "<push node='psa' to='" TO "' app='0x05' method='sms' body='x'/>", 7, "method" },
+  { "push-auid-with-message", NULL,
+    "<push node='psa' to='" TO "' app='0x05' auid='x-wap-application:push.syncml' body='x'/>", 7,
+    "attribute 'auid' of <push> goes with method='notify'" },
+  { "push-bad-auid", NULL,
+    "<push node='psa' to='" TO "' app='0x05' method='notify' auid='a b' body='x'/>", 7,
+    "attribute 'auid' of <push>: expected the subscribed application" },
+  { "authorize-bad", "<node id='psa' kind='sender' host='psa.example.net'>"
+    "<authorize subscriber='john'/></node>", NULL, 3, "attribute 'subscriber' of <authorize>" },
+  { "authorize-no-subscriber", "<node id='psa' kind='sender' host='psa.example.net'>"
+    "<authorize/></node>", NULL, 3, "subscriber" },
+  { "authorize-extra", "<node id='psa' kind='sender' host='psa.example.net'>"
+    "<authorize subscriber='sip:a@b' who='me'/></node>", NULL, 3, "who" },
+  { "bad-max-expires", "<node id='psa' kind='sender' host='psa.example.net' max-expires='0'/>",
+    NULL, 3, "max-expires" },
 };
 
 static void
@@ -1165,6 +1868,20 @@ main (int argc, char *argv[])
       g_test_add_data_func (path, &included_cases[i], test_included_register);
     }
   g_test_add_func ("/pl/sender/other-requests", test_other_requests);
+  for (guint i = 0; i < G_N_ELEMENTS (subscribe_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/pl/sender/subscribe/%s", subscribe_cases[i].name);
+      g_test_add_data_func (path, &subscribe_cases[i], test_subscribe);
+    }
+  g_test_add_func ("/pl/sender/subscribe/a3", test_subscribe_a3);
+  g_test_add_func ("/pl/sender/subscribe/replaced", test_subscribe_replaced);
+  g_test_add_func ("/pl/sender/subscribe/expiry", test_subscription_expiry);
+  g_test_add_func ("/pl/sender/subscribe/refresh-unsubscribe", test_refresh_unsubscribe);
+  for (guint i = 0; i < G_N_ELEMENTS (notify_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/pl/sender/notify/%s", notify_cases[i].name);
+      g_test_add_data_func (path, &notify_cases[i], test_notify_push);
+    }
   for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/pl/sender/bad/%s", bad_cases[i].name);

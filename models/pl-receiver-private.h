@@ -1,0 +1,115 @@
+/* pl-receiver-private.h: what the Push Receiver agent's files share
+ * (pl-receiver.c: registration, MESSAGE, configuration;
+ * pl-receiver-subscribe.c: ua-profile subscriptions, §6.4.1).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <libxml/tree.h>
+
+#include "pl-receiver.h"
+#include "pl-transaction.h"
+
+G_BEGIN_DECLS
+
+/* One installed push application. */
+typedef struct {
+  char *id;
+  char *auid;       /* OMNA Push Application ID in URN form (§6.4.1.1 step 3) */
+  GStrv accept;     /* "type/subtype", lower case, parameters dropped */
+  int answer;       /* 0: never answers */
+  PlTime delay;
+} PlRxApp;
+
+typedef struct _PlRxRegistration PlRxRegistration;  /* pl-receiver.c */
+typedef struct _PlRxSubscription PlRxSubscription;  /* pl-receiver-subscribe.c */
+
+struct _PlReceiver {
+  PlNode parent_instance;
+
+  char *public_id;
+  char *private_id;     /* NULL: the public identity without its scheme */
+  char *password;
+  char *display;
+  char *outbound;       /* NULL: REGISTER straight to the registrar */
+  char *registrar;      /* NULL: sip:<host of the public identity> */
+  guint32 expires;
+  gboolean refresh;
+  char *instance;       /* meaningful when instance_set */
+  gboolean instance_set;
+  char *contact_user;   /* meaningful when contact_user_set */
+  gboolean contact_user_set;
+  GPtrArray *apps;      /* PlRxApp* */
+  GPtrArray *whitelist; /* char*, sender URIs */
+
+  char *call_id;        /* §10.2.4: one Call-ID for every registration */
+  guint32 cseq;
+  guint n_cnonce;
+  PlRxRegistration *current;  /* the REGISTER in flight */
+  GQueue queued;              /* PlRxRegistration*, waiting for it */
+  gboolean registered;
+  PlTime registered_until;
+  GStrv registered_apps;
+  guint32 registered_expires;  /* what was asked, for refreshes */
+  PlTimer *refresh_timer;
+  GStrv service_route;  /* RFC 3608: "<uri>" of the last 200 to REGISTER */
+
+  GPtrArray *subscriptions;  /* PlRxSubscription*, at most one per app */
+
+  guint n_pushes;
+};
+
+/* pl-receiver.c */
+PlRxApp  *_pl_receiver_find_app          (PlReceiver *self,
+                                          const char *id);
+char     *_pl_receiver_installed_apps    (PlReceiver *self);
+char     *_pl_receiver_contact_uri       (PlReceiver *self);
+char     *_pl_receiver_name_addr         (const char *display,
+                                          const char *uri);
+gboolean  _pl_receiver_check_uri         (PlXmlContext  *ctx,
+                                          xmlNode       *element,
+                                          const char    *attr,
+                                          gboolean       need_user,
+                                          GError       **error);
+gboolean  _pl_receiver_accepts_type      (const PlRxApp *app,
+                                          const char    *type);
+/* Records "push-rejected" (with @method unless NULL) and sends @response. */
+void      _pl_receiver_reject            (PlReceiver  *self,
+                                          PlServerTxn *txn,
+                                          msg_t       *response,
+                                          const char  *app,
+                                          const char  *method,
+                                          const char  *reason);
+/* 415 listing what @app takes in Accept (RFC 3261 §21.4.13). */
+msg_t    *_pl_receiver_unsupported_type  (PlServerTxn   *txn,
+                                          const PlRxApp *app);
+/* The push reaches @app: a "push" event (with @method unless NULL), then
+ * the application's configured answer, at once or after its delay. */
+void      _pl_receiver_deliver           (PlReceiver  *self,
+                                          PlServerTxn *txn,
+                                          msg_t       *msg,
+                                          sip_t       *sip,
+                                          PlRxApp     *app,
+                                          const char  *from,
+                                          const char  *method);
+
+/* pl-receiver-subscribe.c */
+void      _pl_receiver_subscription_free (gpointer data);
+void      _pl_receiver_subscribe         (PlReceiver *self,
+                                          PlRxApp    *app,
+                                          const char *uri,
+                                          guint32     expires);
+void      _pl_receiver_unsubscribe       (PlReceiver *self,
+                                          PlRxApp    *app);
+void      _pl_receiver_notify            (PlReceiver  *self,
+                                          PlServerTxn *txn,
+                                          msg_t       *msg,
+                                          sip_t       *sip);
+/* <subscribe> and <unsubscribe> of the timeline. */
+PlAction *_pl_receiver_parse_subscription_action (PlReceiver    *self,
+                                                  PlXmlContext  *ctx,
+                                                  xmlNode       *element,
+                                                  GError       **error);
+
+G_END_DECLS
