@@ -31,10 +31,7 @@
 #include <string.h>
 
 #include <libxml/parser.h>
-#include <libxml/parserInternals.h>
-#include <libxml/SAX2.h>
 #include <libxml/uri.h>
-#include <libxml/xmlerror.h>
 
 #include "pl-pidf.h"
 #include "pl-xml.h"
@@ -349,356 +346,12 @@ is_qvalue (const char *text)
   return TRUE;
 }
 
-/* ---- reading: positions and errors ---- */
+/* ---- reading ---- */
 
 typedef struct {
-  const char *origin;
-  const char *text;          /* the bytes as given, not NUL-terminated */
-  gsize length;
-  GArray *lines;             /* gsize: offset of each line's first byte */
-  xmlDoc *doc;
+  PlXmlContext *ctx;
   GHashTable *ids;           /* id -> xmlNode* of its element */
-
-  gboolean doctype;
-  gsize doctype_offset;
-  char *first_error;
-  int error_line;
-  int error_column;
-  char *ns_warning;          /* libxml2's, should our own check miss it */
-  int ns_warning_line;
-  int ns_warning_column;
 } Reader;
-
-static void
-index_lines (Reader *r)
-{
-  gsize zero = 0;
-
-  r->lines = g_array_new (FALSE, FALSE, sizeof (gsize));
-  g_array_append_val (r->lines, zero);
-  for (gsize i = 0; i < r->length; i++)
-    if (r->text[i] == '\n')
-      {
-        gsize next = i + 1;
-        g_array_append_val (r->lines, next);
-      }
-}
-
-/* Columns count characters: UTF-8 continuation bytes do not advance. */
-static void
-offset_to_position (Reader *r,
-                    gsize   offset,
-                    int    *line,
-                    int    *column)
-{
-  guint lo = 0, hi = r->lines->len;
-  int n = 1;
-
-  offset = MIN (offset, r->length);
-  while (hi - lo > 1)
-    {
-      guint mid = (lo + hi) / 2;
-
-      if (g_array_index (r->lines, gsize, mid) <= offset)
-        lo = mid;
-      else
-        hi = mid;
-    }
-  for (gsize i = g_array_index (r->lines, gsize, lo); i < offset; i++)
-    if (((guchar) r->text[i] & 0xC0) != 0x80)
-      n++;
-  *line = (int) MIN (lo + 1, (guint) G_MAXINT);
-  *column = n;
-}
-
-static gboolean
-position_to_offset (Reader *r,
-                    int     line,
-                    int     column,
-                    gsize  *offset)
-{
-  gsize o;
-
-  if (line < 1 || (guint) line > r->lines->len || column < 1)
-    return FALSE;
-  o = g_array_index (r->lines, gsize, line - 1);
-  for (int c = 1; c < column; c++)
-    {
-      if (o >= r->length || r->text[o] == '\n')
-        return FALSE;
-      o++;
-      while (o < r->length && ((guchar) r->text[o] & 0xC0) == 0x80)
-        o++;
-    }
-  *offset = o;
-  return TRUE;
-}
-
-/* Attribute @attr of the start tag at @tag (its '<'). */
-static gboolean
-find_attr_offset (Reader     *r,
-                  gsize       tag,
-                  const char *attr,
-                  gsize      *out)
-{
-  const char *p = r->text + tag;
-  const char *end = r->text + r->length;
-  gsize attr_len = strlen (attr);
-
-  if (p >= end || *p != '<')
-    return FALSE;
-  while (p < end && !g_ascii_isspace (*p) && *p != '>' && *p != '/')
-    p++;
-  while (p < end)
-    {
-      const char *name;
-      char quote;
-
-      while (p < end && g_ascii_isspace (*p))
-        p++;
-      if (p >= end || *p == '>' || *p == '/')
-        return FALSE;
-      name = p;
-      while (p < end && !g_ascii_isspace (*p) && *p != '=' && *p != '>')
-        p++;
-      if ((gsize) (p - name) == attr_len && memcmp (name, attr, attr_len) == 0)
-        {
-          *out = name - r->text;
-          return TRUE;
-        }
-      while (p < end && g_ascii_isspace (*p))
-        p++;
-      if (p >= end || *p++ != '=')
-        return FALSE;
-      while (p < end && g_ascii_isspace (*p))
-        p++;
-      if (p >= end || (*p != '"' && *p != '\''))
-        return FALSE;
-      quote = *p++;
-      while (p < end && *p != quote)
-        p++;
-      if (p >= end)
-        return FALSE;
-      p++;
-    }
-  return FALSE;
-}
-
-static void
-node_position (Reader     *r,
-               xmlNode    *node,
-               const char *attr,
-               int        *line,
-               int        *column)
-{
-  long l = xmlGetLineNo (node);
-  gsize tag, at;
-
-  *line = l > 0 && l <= G_MAXINT ? (int) l : 0;
-  *column = node->type == XML_ELEMENT_NODE ? GPOINTER_TO_INT (node->_private) : 0;
-  if (attr != NULL && *column > 0 && position_to_offset (r, *line, *column, &tag) &&
-      find_attr_offset (r, tag, attr, &at))
-    offset_to_position (r, at, line, column);
-}
-
-static gboolean
-error_at (Reader     *r,
-          GError    **error,
-          int         code,
-          int         line,
-          int         column,
-          const char *message)
-{
-  if (line <= 0)
-    g_set_error (error, PL_SCENARIO_ERROR, code, "%s: %s", r->origin, message);
-  else if (column <= 0)
-    g_set_error (error, PL_SCENARIO_ERROR, code, "%s:%d: %s", r->origin, line, message);
-  else
-    g_set_error (error, PL_SCENARIO_ERROR, code, "%s:%d:%d: %s", r->origin, line, column, message);
-  return FALSE;
-}
-
-static gboolean reader_error (Reader      *r,
-                              GError     **error,
-                              xmlNode     *node,
-                              const char  *attr,
-                              const char  *format,
-                              ...) G_GNUC_PRINTF (5, 6);
-
-/* "ORIGIN:LINE:COL: MESSAGE" at @node or its attribute @attr; FALSE. */
-static gboolean
-reader_error (Reader      *r,
-              GError     **error,
-              xmlNode     *node,
-              const char  *attr,
-              const char  *format,
-              ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-  int line, column;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  node_position (r, node, attr, &line, &column);
-  return error_at (r, error, PL_SCENARIO_ERROR_INVALID, line, column, message);
-}
-
-/* ---- reading: the XML parser ---- */
-
-/* libxml2 2.9 puts on a node the line where its start tag ends; record
- * where it begins, and its column (as pl-xml.c does for scenarios). */
-static void
-on_start_element_ns (void           *user_data,
-                     const xmlChar  *localname,
-                     const xmlChar  *prefix,
-                     const xmlChar  *uri,
-                     int             n_namespaces,
-                     const xmlChar **namespaces,
-                     int             n_attributes,
-                     int             n_defaulted,
-                     const xmlChar **attributes)
-{
-  xmlParserCtxt *ctxt = user_data;
-  Reader *r = ctxt->_private;
-  long consumed;
-  gsize offset;
-  int line, column;
-
-  xmlSAX2StartElementNs (user_data, localname, prefix, uri, n_namespaces, namespaces,
-                         n_attributes, n_defaulted, attributes);
-  consumed = xmlByteConsumed (ctxt);
-  if (ctxt->node == NULL || ctxt->node->name != localname || consumed < 0)
-    return;
-  /* '<' cannot occur in attribute values: the nearest one is the tag's. */
-  offset = MIN ((gsize) consumed, r->length - 1);
-  while (offset > 0 && r->text[offset] != '<')
-    offset--;
-  if (r->text[offset] != '<')
-    return;
-  offset_to_position (r, offset, &line, &column);
-  ctxt->node->line = (unsigned short) MIN (line, G_MAXUSHORT);
-  ctxt->node->_private = GINT_TO_POINTER (column);
-}
-
-static void
-on_internal_subset (void          *user_data,
-                    const xmlChar *name,
-                    const xmlChar *external_id,
-                    const xmlChar *system_id)
-{
-  xmlParserCtxt *ctxt = user_data;
-  Reader *r = ctxt->_private;
-  long consumed = xmlByteConsumed (ctxt);
-  gsize offset = consumed > 0 ? MIN ((gsize) consumed, r->length) : 0;
-
-  /* Stop before the subset is read: no declaration in it is looked at. */
-  while (offset > 0 && (r->length - offset < 9 || memcmp (r->text + offset, "<!DOCTYPE", 9) != 0))
-    offset--;
-  r->doctype = TRUE;
-  r->doctype_offset = offset;
-  xmlStopParser (ctxt);
-}
-
-/* A libxml2 message on one line, without its trailing newline. */
-static char *
-one_line (const char *message)
-{
-  char *line = g_strstrip (g_strdup (message ? message : "unknown error"));
-
-  g_strdelimit (line, "\r\n", ' ');
-  return line;
-}
-
-/* libxml2 also prints some errors (of encoding conversion) to stderr
- * through its generic handler; the structured error says the same. */
-static void
-on_generic_error (void       *user_data,
-                  const char *format,
-                  ...)
-{
-}
-
-static void
-on_parse_error (void     *user_data,
-                xmlError *err)
-{
-  xmlParserCtxt *ctxt = user_data;
-  Reader *r = ctxt->_private;
-
-  if (err == NULL || err->level < XML_ERR_ERROR)
-    return;
-  /* A namespace name that is not a URI: check_namespace_name() says it
-   * better, with what was probably meant. */
-  if (err->domain == XML_FROM_NAMESPACE && err->code == XML_WAR_NS_URI)
-    {
-      if (r->ns_warning == NULL)
-        {
-          r->ns_warning = one_line (err->message);
-          r->ns_warning_line = err->line;
-          r->ns_warning_column = err->int2;
-        }
-      return;
-    }
-  if (r->first_error != NULL)
-    return;
-  r->first_error = one_line (err->message);
-  r->error_line = err->line;
-  r->error_column = err->int2;
-}
-
-static gboolean
-reader_parse (Reader  *r,
-              GError **error)
-{
-  xmlGenericErrorFunc saved_handler;
-  void *saved_context;
-  xmlParserCtxt *ctxt;
-  int line = 1, column = 1;
-
-  if (is_blank (r->text, r->length))
-    return error_at (r, error, PL_SCENARIO_ERROR_SYNTAX, 1, 1,
-                     "the document is empty: expected a <presence> element");
-  if (r->length > G_MAXINT)
-    return error_at (r, error, PL_SCENARIO_ERROR_FILE, 0, 0, "the document is too large");
-  index_lines (r);
-
-  xmlInitParser ();
-  ctxt = xmlNewParserCtxt ();
-  if (ctxt == NULL)
-    return error_at (r, error, PL_SCENARIO_ERROR_FILE, 0, 0, "cannot create an XML parser");
-  ctxt->_private = r;
-  ctxt->sax->startElementNs = on_start_element_ns;
-  ctxt->sax->internalSubset = on_internal_subset;
-  ctxt->sax->serror = on_parse_error;
-  ctxt->sax->warning = NULL;
-  ctxt->sax->error = NULL;
-  ctxt->sax->fatalError = NULL;
-  saved_handler = xmlGenericError;
-  saved_context = xmlGenericErrorContext;
-  xmlSetGenericErrorFunc (r, on_generic_error);
-  /* No NOENT, no DTDLOAD, no DTDATTR: entities stay unexpanded and
-   * nothing outside the document is read. */
-  r->doc = xmlCtxtReadMemory (ctxt, r->text, (int) r->length, NULL, NULL,
-                              XML_PARSE_NONET | XML_PARSE_NOBLANKS);
-  xmlFreeParserCtxt (ctxt);
-  xmlSetGenericErrorFunc (saved_context, saved_handler);
-
-  if (r->doctype || (r->doc && (r->doc->intSubset || r->doc->extSubset)))
-    {
-      if (r->doctype)
-        offset_to_position (r, r->doctype_offset, &line, &column);
-      return error_at (r, error, PL_SCENARIO_ERROR_SYNTAX, line, column,
-                       "a DOCTYPE is not allowed (DTDs and external entities are off)");
-    }
-  if (r->first_error != NULL)
-    return error_at (r, error, PL_SCENARIO_ERROR_SYNTAX, r->error_line, r->error_column,
-                     r->first_error);
-  if (r->doc == NULL || xmlDocGetRootElement (r->doc) == NULL)
-    return error_at (r, error, PL_SCENARIO_ERROR_SYNTAX, 1, 1, "not a well-formed XML document");
-  return TRUE;
-}
 
 /* ---- reading: namespaces ---- */
 
@@ -783,7 +436,7 @@ check_namespace_name (Reader   *r,
                           : has_space (href) ? "contains a space"
                           : "differs in letter case";
 
-        return reader_error (r, error, node, attr,
+        return pl_xml_error (r->ctx, error, node, attr,
                              "the namespace name '%s' of %s %s: expected '%s' (namespace "
                              "names are compared character by character, so its elements "
                              "would not be %s elements)",
@@ -793,7 +446,7 @@ check_namespace_name (Reader   *r,
 
   for (guint i = 0; i < G_N_ELEMENTS (known_namespaces); i++)
     if (is_near (folded, known_namespaces[i].uri))
-      return reader_error (r, error, node, attr,
+      return pl_xml_error (r->ctx, error, node, attr,
                            "the namespace name '%s' of %s is one or two characters away from "
                            "'%s': expected that name (misspelt, its elements would be unknown "
                            "extensions instead of %s elements)",
@@ -802,7 +455,7 @@ check_namespace_name (Reader   *r,
   uri = has_space (href) ? NULL : xmlParseURI (href);
   xmlFreeURI (uri);
   if (uri == NULL)
-    return reader_error (r, error, node, attr,
+    return pl_xml_error (r->ctx, error, node, attr,
                          "the namespace name '%s' of %s is not a URI: expected an absolute "
                          "URI without spaces, such as urn:ietf:params:xml:ns:pidf:rpid",
                          href, owner);
@@ -834,10 +487,8 @@ check_namespaces (Reader   *r,
         node = node->parent;
       node = node == root ? NULL : node->next;
     }
-  if (r->ns_warning != NULL)
-    return error_at (r, error, PL_SCENARIO_ERROR_INVALID, r->ns_warning_line,
-                     r->ns_warning_column, r->ns_warning);
-  return TRUE;
+  /* libxml2's own complaint, should the check above miss a name. */
+  return pl_xml_context_check_ns_uri (r->ctx, error);
 }
 
 /* ---- reading: elements ---- */
@@ -886,7 +537,7 @@ check_no_text (Reader     *r,
 
         if (g_utf8_strlen (text, -1) > 40)
           *g_utf8_offset_to_pointer (text, 40) = '\0';
-        return reader_error (r, error, parent, NULL,
+        return pl_xml_error (r->ctx, error, parent, NULL,
                              "%s contains the text '%s': expected only elements", name, text);
       }
   return TRUE;
@@ -907,7 +558,7 @@ read_text (Reader     *r,
     {
       g_autofree char *child_name = written_name (child);
 
-      return reader_error (r, error, child, NULL, "%s has a child element <%s>: expected text only",
+      return pl_xml_error (r->ctx, error, child, NULL, "%s has a child element <%s>: expected text only",
                            name, child_name);
     }
   content = xmlNodeGetContent (node);
@@ -926,11 +577,11 @@ read_timestamp (Reader     *r,
   g_autofree char *text = NULL;
 
   if (*out != NULL)
-    return reader_error (r, error, node, NULL, "a second %s: expected at most one", name);
+    return pl_xml_error (r->ctx, error, node, NULL, "a second %s: expected at most one", name);
   if (!read_text (r, node, name, &text, error))
     return FALSE;
   if (!is_timestamp (text))
-    return reader_error (r, error, node, NULL,
+    return pl_xml_error (r->ctx, error, node, NULL,
                          "%s '%s' is not a date and time: expected an xs:dateTime such as "
                          "2005-02-22T20:07:07Z", name, text);
   *out = g_steal_pointer (&text);
@@ -968,11 +619,11 @@ read_id (Reader     *r,
 
   xmlFree (value);
   if (*id == '\0')
-    return reader_error (r, error, node, NULL,
+    return pl_xml_error (r->ctx, error, node, NULL,
                          "%s has no id: expected id=\"...\", an XML name unique in the document",
                          name);
   if (!is_xml_name (id))
-    return reader_error (r, error, node, "id",
+    return pl_xml_error (r->ctx, error, node, "id",
                          "id '%s' of %s is not an XML name: expected a letter or '_' first and "
                          "no spaces or colons (xs:ID)", id, name);
   first = g_hash_table_lookup (r->ids, id);
@@ -980,7 +631,7 @@ read_id (Reader     *r,
     {
       g_autofree char *first_name = written_name (first);
 
-      return reader_error (r, error, node, "id",
+      return pl_xml_error (r->ctx, error, node, "id",
                            "id '%s' is already the id of the <%s> on line %ld: expected each "
                            "id once in a document (xs:ID)", id, first_name, xmlGetLineNo (first));
     }
@@ -1001,15 +652,15 @@ keep_extension (Reader     *r,
   g_autofree char *name = written_name (node);
 
   if (!has_ns (node))
-    return reader_error (r, error, node, NULL,
+    return pl_xml_error (r->ctx, error, node, NULL,
                          "<%s> in %s is in no namespace: expected a PIDF, data-model or "
                          "extension element (is an xmlns declaration missing?)", name, parent);
   if (is_element (node, PL_PIDF_OMA_DEVICE_NS, "device-profile"))
-    return reader_error (r, error, node, NULL,
+    return pl_xml_error (r->ctx, error, node, NULL,
                          "<%s> in %s: expected it in a <pdm:device>, before its <pdm:deviceID> "
                          "(SIP Push §8.1.3.3)", name, parent);
   if (in_ns (node, PL_PIDF_OMA_DEVICE_NS))
-    return reader_error (r, error, node, NULL,
+    return pl_xml_error (r->ctx, error, node, NULL,
                          "unknown element <%s>: the oma-device namespace has only "
                          "<device-profile> (SIP Push §8.1.4)", name);
   g_ptr_array_add (into, copy_node (node, pidf->store));
@@ -1025,7 +676,7 @@ unknown_element (Reader     *r,
 {
   g_autofree char *name = written_name (node);
 
-  return reader_error (r, error, node, NULL, "unknown element <%s> in %s: expected %s", name,
+  return pl_xml_error (r->ctx, error, node, NULL, "unknown element <%s> in %s: expected %s", name,
                        parent, expected);
 }
 
@@ -1047,7 +698,7 @@ read_status (Reader     *r,
           g_autofree char *text = NULL;
 
           if (basic != NULL)
-            return reader_error (r, error, child, NULL,
+            return pl_xml_error (r->ctx, error, child, NULL,
                                  "a second <basic> in <status> (the first is on line %ld): "
                                  "expected at most one", xmlGetLineNo (basic));
           basic = child;
@@ -1058,7 +709,7 @@ read_status (Reader     *r,
           else if (strcmp (text, "closed") == 0)
             tuple->basic = PL_PIDF_BASIC_CLOSED;
           else
-            return reader_error (r, error, child, NULL,
+            return pl_xml_error (r->ctx, error, child, NULL,
                                  "<basic> is '%s': expected open or closed", text);
         }
       else if (in_ns (child, PL_PIDF_NS))
@@ -1089,7 +740,7 @@ read_tuple (Reader   *r,
       if (is_element (child, PL_PIDF_NS, "status"))
         {
           if (status != NULL)
-            return reader_error (r, error, child, NULL,
+            return pl_xml_error (r->ctx, error, child, NULL,
                                  "a second <status> in <tuple id=\"%s\"> (the first is on line "
                                  "%ld): expected exactly one", tuple->id, xmlGetLineNo (status));
           status = child;
@@ -1101,19 +752,19 @@ read_tuple (Reader   *r,
           xmlChar *priority;
 
           if (contact != NULL)
-            return reader_error (r, error, child, NULL,
+            return pl_xml_error (r->ctx, error, child, NULL,
                                  "a second <contact> in <tuple id=\"%s\">: expected at most one",
                                  tuple->id);
           contact = child;
           if (!read_text (r, child, "<contact>", &tuple->contact, error))
             return FALSE;
           if (*tuple->contact == '\0')
-            return reader_error (r, error, child, NULL, "<contact> is empty: expected a URI");
+            return pl_xml_error (r->ctx, error, child, NULL, "<contact> is empty: expected a URI");
           priority = xmlGetNoNsProp (child, BAD_CAST "priority");
           tuple->contact_priority = g_strdup ((const char *) priority);
           xmlFree (priority);
           if (tuple->contact_priority && !is_qvalue (tuple->contact_priority))
-            return reader_error (r, error, child, "priority",
+            return pl_xml_error (r->ctx, error, child, "priority",
                                  "priority '%s' of <contact>: expected a number from 0 to 1 "
                                  "with at most three decimals", tuple->contact_priority);
         }
@@ -1136,7 +787,7 @@ read_tuple (Reader   *r,
     }
 
   if (status == NULL)
-    return reader_error (r, error, node, NULL,
+    return pl_xml_error (r->ctx, error, node, NULL,
                          "<tuple id=\"%s\"> has no <status>: expected one (RFC 3863)", tuple->id);
   return TRUE;
 }
@@ -1200,12 +851,12 @@ read_device (Reader   *r,
       if (is_element (child, PL_PIDF_OMA_DEVICE_NS, "device-profile"))
         {
           if (profile != NULL)
-            return reader_error (r, error, child, NULL,
+            return pl_xml_error (r->ctx, error, child, NULL,
                                  "a second <%s> in <pdm:device id=\"%s\"> (the first is on line "
                                  "%ld): expected at most one (maxOccurs=\"1\", SIP Push §8.1.4)",
                                  name, device->id, xmlGetLineNo (profile));
           if (device_id != NULL)
-            return reader_error (r, error, child, NULL,
+            return pl_xml_error (r->ctx, error, child, NULL,
                                  "<%s> comes after <pdm:deviceID> (line %ld): expected it before "
                                  "<pdm:deviceID> (SIP Push §8.1: elements outside the data-model "
                                  "namespace precede <deviceID>)", name, xmlGetLineNo (device_id));
@@ -1213,7 +864,7 @@ read_device (Reader   *r,
           if (!read_text (r, child, "<od:device-profile>", &device->device_profile, error))
             return FALSE;
           if (!pl_pidf_is_device_profile_url (device->device_profile))
-            return reader_error (r, error, child, NULL,
+            return pl_xml_error (r->ctx, error, child, NULL,
                                  "<%s> '%s' is not an http: or https: URL: expected the publicly "
                                  "accessible HTTP URL of the device's UAProf (SIP Push §8.1.3.3)",
                                  name, device->device_profile);
@@ -1221,14 +872,14 @@ read_device (Reader   *r,
       else if (is_element (child, PL_PIDF_DATA_MODEL_NS, "deviceID"))
         {
           if (device_id != NULL)
-            return reader_error (r, error, child, NULL,
+            return pl_xml_error (r->ctx, error, child, NULL,
                                  "a second <pdm:deviceID> in <pdm:device id=\"%s\">: expected "
                                  "exactly one", device->id);
           device_id = child;
           if (!read_text (r, child, "<pdm:deviceID>", &device->device_id, error))
             return FALSE;
           if (!is_absolute_uri (device->device_id))
-            return reader_error (r, error, child, NULL,
+            return pl_xml_error (r->ctx, error, child, NULL,
                                  "<pdm:deviceID> '%s' is not a URI: expected one such as "
                                  "urn:uuid:d27459b7-8213-4395-aa77-ed859a3e5b3a",
                                  device->device_id);
@@ -1239,11 +890,11 @@ read_device (Reader   *r,
           gboolean is_note = strcmp ((const char *) child->name, "note") == 0;
 
           if (device_id == NULL)
-            return reader_error (r, error, child, NULL,
+            return pl_xml_error (r->ctx, error, child, NULL,
                                  "<%s> comes before <pdm:deviceID>: expected it after (RFC 4479)",
                                  name);
           if (is_note && timestamp != NULL)
-            return reader_error (r, error, child, NULL,
+            return pl_xml_error (r->ctx, error, child, NULL,
                                  "<%s> comes after <pdm:timestamp>: expected notes before the "
                                  "timestamp (RFC 4479)", name);
           if (is_note && !read_note (r, child, "<pdm:note>", device->notes, error))
@@ -1260,7 +911,7 @@ read_device (Reader   *r,
                                 "<pdm:deviceID>, <pdm:note>, <pdm:timestamp> or an element of "
                                 "another namespace", error);
       else if (device_id != NULL && has_ns (child) && !in_ns (child, PL_PIDF_OMA_DEVICE_NS))
-        return reader_error (r, error, child, NULL,
+        return pl_xml_error (r->ctx, error, child, NULL,
                              "<%s> comes after <pdm:deviceID> (line %ld): expected every element "
                              "outside the data-model namespace before <pdm:deviceID> (RFC 4479, "
                              "SIP Push §8.1)", name, xmlGetLineNo (device_id));
@@ -1269,7 +920,7 @@ read_device (Reader   *r,
     }
 
   if (device_id == NULL)
-    return reader_error (r, error, node, NULL,
+    return pl_xml_error (r->ctx, error, node, NULL,
                          "<pdm:device id=\"%s\"> has no <pdm:deviceID>: expected one (RFC 4479)",
                          device->id);
   return TRUE;
@@ -1288,11 +939,11 @@ read_presence (Reader   *r,
   if (!is_element (root, PL_PIDF_NS, "presence"))
     {
       if (strcmp ((const char *) root->name, "presence") != 0)
-        reader_error (r, error, root, NULL,
+        pl_xml_error (r->ctx, error, root, NULL,
                       "the root element is <%s>: expected <presence> of namespace %s",
                       root_name, PL_PIDF_NS);
       else
-        reader_error (r, error, root, NULL,
+        pl_xml_error (r->ctx, error, root, NULL,
                       "<%s> is in %s%s%s: expected namespace %s (RFC 3863)", root_name,
                       root->ns ? "namespace '" : "no namespace",
                       root->ns ? (const char *) root->ns->href : "", root->ns ? "'" : "",
@@ -1305,14 +956,14 @@ read_presence (Reader   *r,
   xmlFree (value);
   if (*entity == '\0')
     {
-      reader_error (r, error, root, NULL,
+      pl_xml_error (r->ctx, error, root, NULL,
                     "<presence> has no entity: expected entity=\"...\", the presentity's URI "
                     "such as pres:someone@example.com");
       return NULL;
     }
   if (!is_absolute_uri (entity))
     {
-      reader_error (r, error, root, "entity",
+      pl_xml_error (r->ctx, error, root, "entity",
                     "entity '%s' is not a URI: expected the presentity's URI such as "
                     "pres:someone@example.com", entity);
       return NULL;
@@ -1357,24 +1008,26 @@ pl_pidf_parse (const char  *data,
 {
   Reader r = { 0 };
   PlPidf *pidf = NULL;
+  xmlNode *root;
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  r.origin = origin ? origin : "PIDF document";
-  r.text = data ? data : "";
-  r.length = len;
+  r.ctx = pl_xml_context_load_memory_full (data ? data : "", len,
+                                           origin ? origin : "PIDF document",
+                                           PL_XML_LOAD_NO_BLANKS | PL_XML_LOAD_DEFER_NS_URI,
+                                           "the document is empty: expected a <presence> element",
+                                           error);
+  if (r.ctx == NULL)
+    return NULL;
   r.ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-  if (reader_parse (&r, error) &&
-      check_namespaces (&r, xmlDocGetRootElement (r.doc), error))
-    pidf = read_presence (&r, xmlDocGetRootElement (r.doc), error);
+  root = xmlDocGetRootElement (pl_xml_context_get_doc (r.ctx));
+  if (check_namespaces (&r, root, error))
+    pidf = read_presence (&r, root, error);
 
-  g_clear_pointer (&r.doc, xmlFreeDoc);
-  g_clear_pointer (&r.lines, g_array_unref);
   g_hash_table_unref (r.ids);
-  g_free (r.first_error);
-  g_free (r.ns_warning);
+  pl_xml_context_free (r.ctx);
   return pidf;
 }
 

@@ -20,7 +20,6 @@
 
 #include "pl-push.h"
 #include "pl-reginfo.h"
-#include "pl-uaprof.h"
 #include "pl-xml.h"
 
 typedef enum {
@@ -938,7 +937,7 @@ pl_reginfo_write (const PlReginfo *reginfo,
 /* ---- parsing ---- */
 
 typedef struct {
-  PlXmlBody *body;
+  PlXmlContext *ctx;
 } Parser;
 
 static gboolean
@@ -981,9 +980,9 @@ check_no_text (Parser   *p,
       text = g_strstrip (g_strdup ((const char *) n->content));
       if (g_utf8_strlen (text, -1) > 40)
         *g_utf8_offset_to_pointer (text, 40) = '\0';
-      return _pl_xml_body_error (p->body, error, element,
-                                 "unexpected text '%s' in <%s>, which holds elements only",
-                                 text, (const char *) element->name);
+      return pl_xml_error (p->ctx, error, element, NULL,
+                           "unexpected text '%s' in <%s>, which holds elements only",
+                           text, (const char *) element->name);
     }
   return TRUE;
 }
@@ -1003,9 +1002,9 @@ check_attrs (Parser             *p,
       if (attr->ns != NULL || g_strv_contains (allowed, (const char *) attr->name))
         continue;
       list = g_strjoinv (", ", (char **) allowed);
-      return _pl_xml_body_error (p->body, error, element,
-                                 "attribute '%s' is not allowed on <%s>: expected %s",
-                                 (const char *) attr->name, (const char *) element->name, list);
+      return pl_xml_error (p->ctx, error, element, NULL,
+                           "attribute '%s' is not allowed on <%s>: expected %s",
+                           (const char *) attr->name, (const char *) element->name, list);
     }
   return TRUE;
 }
@@ -1035,15 +1034,15 @@ require_attr (Parser      *p,
   char *value = get_attr (element, name);
 
   if (value == NULL)
-    return _pl_xml_body_error (p->body, error, element,
-                               "<%s> has no attribute '%s': expected %s",
-                               (const char *) element->name, name, meaning), NULL;
+    return pl_xml_error (p->ctx, error, element, NULL,
+                         "<%s> has no attribute '%s': expected %s",
+                         (const char *) element->name, name, meaning), NULL;
   if (*value == '\0')
     {
       g_free (value);
-      return _pl_xml_body_error (p->body, error, element,
-                                 "attribute '%s' of <%s> is empty: expected %s", name,
-                                 (const char *) element->name, meaning), NULL;
+      return pl_xml_error (p->ctx, error, element, NULL,
+                           "attribute '%s' of <%s> is empty: expected %s", name,
+                           (const char *) element->name, meaning), NULL;
     }
   return value;
 }
@@ -1069,9 +1068,9 @@ read_enum (Parser             *p,
         *out = i;
         return TRUE;
       }
-  return _pl_xml_body_error (p->body, error, element,
-                             "<%s> %s '%s': expected %s",
-                             (const char *) element->name, name, value, meaning);
+  return pl_xml_error (p->ctx, error, element, NULL,
+                       "<%s> %s '%s': expected %s",
+                       (const char *) element->name, name, value, meaning);
 }
 
 /* xs:unsignedLong (or @max): digits, the schema's whitespace collapsed.
@@ -1092,10 +1091,10 @@ read_unsigned (Parser      *p,
     return TRUE;
   g_strstrip (value);
   if (!g_ascii_string_to_unsigned (value, 10, 0, max, out, NULL))
-    return _pl_xml_body_error (p->body, error, element,
-                               "<%s> %s '%s': expected an unsigned integer from 0 to %"
-                               G_GUINT64_FORMAT, (const char *) element->name, name, value,
-                               max);
+    return pl_xml_error (p->ctx, error, element, NULL,
+                         "<%s> %s '%s': expected an unsigned integer from 0 to %"
+                         G_GUINT64_FORMAT, (const char *) element->name, name, value,
+                         max);
   return TRUE;
 }
 
@@ -1126,7 +1125,7 @@ read_leaf (Parser             *p,
 {
   if (!check_attrs (p, element, allowed, error))
     return NULL;
-  return _pl_xml_body_text (p->body, element, error);
+  return pl_xml_text_only (p->ctx, element, error);
 }
 
 static gboolean
@@ -1148,26 +1147,26 @@ read_contact_children (Parser            *p,
       if (is_reginfo_element (child, "uri"))
         {
           if (uri != NULL)
-            return _pl_xml_body_error (p->body, error, child,
-                                       "<contact> already has a <uri> on line %d: expected one",
-                                       _pl_xml_body_line (p->body, uri));
+            return pl_xml_error (p->ctx, error, child, NULL,
+                                 "<contact> already has a <uri> on line %d: expected one",
+                                 pl_xml_get_line (uri));
           uri = child;
           contact->uri = read_leaf (p, child, no_attrs, error);
           if (contact->uri == NULL)
             return FALSE;
           if (*contact->uri == '\0')
-            return _pl_xml_body_error (p->body, error, child,
-                                       "<uri> is empty: expected the contact's URI");
+            return pl_xml_error (p->ctx, error, child, NULL,
+                                 "<uri> is empty: expected the contact's URI");
         }
       else if (is_reginfo_element (child, "display-name"))
         {
           xmlChar *lang;
 
           if (display != NULL)
-            return _pl_xml_body_error (p->body, error, child,
-                                       "<contact> already has a <display-name> on line %d: "
-                                       "expected at most one",
-                                       _pl_xml_body_line (p->body, display));
+            return pl_xml_error (p->ctx, error, child, NULL,
+                                 "<contact> already has a <display-name> on line %d: "
+                                 "expected at most one",
+                                 pl_xml_get_line (display));
           display = child;
           contact->display_name = read_leaf (p, child, no_attrs, error);
           if (contact->display_name == NULL)
@@ -1190,14 +1189,14 @@ read_contact_children (Parser            *p,
           contact_add_param (contact, name, value);
         }
       else
-        return _pl_xml_body_error (p->body, error, child,
-                                   "unknown element <%s> in <contact>: expected <uri>, "
-                                   "<display-name> or <unknown-param>",
-                                   (const char *) child->name);
+        return pl_xml_error (p->ctx, error, child, NULL,
+                             "unknown element <%s> in <contact>: expected <uri>, "
+                             "<display-name> or <unknown-param>",
+                             (const char *) child->name);
     }
   if (uri == NULL)
-    return _pl_xml_body_error (p->body, error, element,
-                               "<contact> has no <uri>: expected the contact's URI");
+    return pl_xml_error (p->ctx, error, element, NULL,
+                         "<contact> has no <uri>: expected the contact's URI");
   return TRUE;
 }
 
@@ -1223,17 +1222,17 @@ read_contact (Parser                 *p,
   /* §5.2: the id names a row of the registration's table. */
   existing = find_contact_index (reg, id);
   if (existing >= 0)
-    return _pl_xml_body_error (p->body, error, element,
-                               "contact id '%s' is already used on line %d: expected each "
-                               "contact of a registration once", id,
-                               ((PlReginfoContact *) g_ptr_array_index (reg->contacts,
-                                                                        existing))->line);
+    return pl_xml_error (p->ctx, error, element, NULL,
+                         "contact id '%s' is already used on line %d: expected each "
+                         "contact of a registration once", id,
+                         ((PlReginfoContact *) g_ptr_array_index (reg->contacts,
+                                                                  existing))->line);
   if (!read_enum (p, element, "state", contact_states, &state, error)
       || !read_enum (p, element, "event", events, &event, error))
     return FALSE;
 
   contact = contact_new (id, NULL, state, event);
-  contact->line = _pl_xml_body_line (p->body, element);
+  contact->line = pl_xml_get_line (element);
   contact->q = get_attr (element, "q");
   contact->callid = get_attr (element, "callid");
   if (!read_optional_number (p, element, "duration-registered", HAS_DURATION,
@@ -1273,16 +1272,16 @@ read_registration (Parser     *p,
   /* §5.2: the id names the watcher's table of this registration. */
   existing = find_registration_index (reginfo, id);
   if (existing >= 0)
-    return _pl_xml_body_error (p->body, error, element,
-                               "registration id '%s' is already used on line %d: expected "
-                               "each registration once", id,
-                               ((PlReginfoRegistration *) g_ptr_array_index (
-                                  reginfo->registrations, existing))->line);
+    return pl_xml_error (p->ctx, error, element, NULL,
+                         "registration id '%s' is already used on line %d: expected "
+                         "each registration once", id,
+                         ((PlReginfoRegistration *) g_ptr_array_index (
+                            reginfo->registrations, existing))->line);
   if (!read_enum (p, element, "state", registration_states, &state, error))
     return FALSE;
 
   reg = registration_new (aor, id, state);
-  reg->line = _pl_xml_body_line (p->body, element);
+  reg->line = pl_xml_get_line (element);
   if (!check_no_text (p, element, error))
     return FALSE;
   pl_xml_foreach_element (element, child)
@@ -1290,9 +1289,9 @@ read_registration (Parser     *p,
       if (is_extension (child))
         continue;
       if (!is_reginfo_element (child, "contact"))
-        return _pl_xml_body_error (p->body, error, child,
-                                   "unknown element <%s> in <registration>: expected <contact>",
-                                   (const char *) child->name);
+        return pl_xml_error (p->ctx, error, child, NULL,
+                             "unknown element <%s> in <registration>: expected <contact>",
+                             (const char *) child->name);
       if (!read_contact (p, child, reg, error))
         return FALSE;
     }
@@ -1308,7 +1307,7 @@ pl_reginfo_parse (const char  *data,
 {
   static const char *const attrs[] = { "version", "state", NULL };
   static const char *const states[] = { "full", "partial", NULL };
-  g_autoptr (PlXmlBody) body = NULL;
+  g_autoptr (PlXmlContext) ctx = NULL;
   g_autoptr (PlReginfo) reginfo = NULL;
   Parser parser = { 0 };
   xmlNode *root;
@@ -1320,29 +1319,31 @@ pl_reginfo_parse (const char  *data,
   g_return_val_if_fail (origin != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  body = _pl_xml_body_new (data, len, origin, "a <reginfo> element", error);
-  if (body == NULL)
+  ctx = pl_xml_context_load_memory_full (data, len, origin, PL_XML_LOAD_DEFAULT,
+                                          "the document is empty (expected a <reginfo> element)",
+                                          error);
+  if (ctx == NULL)
     return NULL;
-  parser.body = body;
-  root = _pl_xml_body_root (body);
+  parser.ctx = ctx;
+  root = xmlDocGetRootElement (pl_xml_context_get_doc (ctx));
 
   if (!xmlStrEqual (root->name, BAD_CAST "reginfo"))
-    return _pl_xml_body_error (body, error, root,
-                               "the root element is <%s>: expected <reginfo> in the "
-                               "namespace " PL_REGINFO_NS, (const char *) root->name), NULL;
+    return pl_xml_error (ctx, error, root, NULL,
+                         "the root element is <%s>: expected <reginfo> in the "
+                         "namespace " PL_REGINFO_NS, (const char *) root->name), NULL;
   if (!is_reginfo_element (root, NULL))
-    return _pl_xml_body_error (body, error, root,
-                               "<reginfo> is in the namespace '%s': expected "
-                               PL_REGINFO_NS, root->ns ? (const char *) root->ns->href
-                                                       : "(none)"), NULL;
+    return pl_xml_error (ctx, error, root, NULL,
+                         "<reginfo> is in the namespace '%s': expected "
+                         PL_REGINFO_NS, root->ns ? (const char *) root->ns->href
+                                                 : "(none)"), NULL;
   if (!check_attrs (&parser, root, attrs, error))
     return NULL;
   if (!read_unsigned (&parser, root, "version", G_MAXUINT, &version, &present, error))
     return NULL;
   if (!present)
-    return _pl_xml_body_error (body, error, root,
-                               "<reginfo> has no attribute 'version': expected an unsigned "
-                               "integer"), NULL;
+    return pl_xml_error (ctx, error, root, NULL,
+                         "<reginfo> has no attribute 'version': expected an unsigned "
+                         "integer"), NULL;
   if (!read_enum (&parser, root, "state", states, &state, error))
     return NULL;
 
@@ -1354,9 +1355,9 @@ pl_reginfo_parse (const char  *data,
       if (is_extension (child))
         continue;
       if (!is_reginfo_element (child, "registration"))
-        return _pl_xml_body_error (body, error, child,
-                                   "unknown element <%s> in <reginfo>: expected <registration>",
-                                   (const char *) child->name), NULL;
+        return pl_xml_error (ctx, error, child, NULL,
+                             "unknown element <%s> in <reginfo>: expected <registration>",
+                             (const char *) child->name), NULL;
       if (!read_registration (&parser, child, reginfo, error))
         return NULL;
     }

@@ -17,8 +17,6 @@
 
 #include <string.h>
 
-#include <libxml/parser.h>
-#include <libxml/SAX2.h>
 
 #include "pl-uaprof.h"
 #include "pl-xml.h"
@@ -33,336 +31,6 @@ struct _PlUaprof {
   GPtrArray *app_ids;        /* char *, NULL-terminated */
   guint push_msg_size;
 };
-
-/* ---- XML bodies held in memory ---- */
-
-struct _PlXmlBody {
-  const char *data;          /* borrowed */
-  gsize length;
-  char *origin;
-  xmlDoc *doc;
-
-  /* While parsing. */
-  gboolean doctype;
-  gsize doctype_offset;
-  char *first_error;
-  int error_line;
-  int error_column;
-};
-
-static gboolean
-is_xml_space (char c)
-{
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static void
-offset_to_position (PlXmlBody *body,
-                    gsize      offset,
-                    int       *line,
-                    int       *column)
-{
-  gsize line_start = 0;
-  int l = 1, c = 1;
-
-  offset = MIN (offset, body->length);
-  for (gsize i = 0; i < offset; i++)
-    if (body->data[i] == '\n')
-      {
-        l = l < G_MAXINT ? l + 1 : l;
-        line_start = i + 1;
-      }
-  /* Columns count characters: UTF-8 continuation bytes do not advance. */
-  for (gsize i = line_start; i < offset; i++)
-    if (((guchar) body->data[i] & 0xC0) != 0x80 && c < G_MAXINT)
-      c++;
-  *line = l;
-  *column = c;
-}
-
-static void
-set_error_at (PlXmlBody   *body,
-              GError     **error,
-              int          code,
-              int          line,
-              int          column,
-              const char  *message)
-{
-  if (line <= 0)
-    g_set_error (error, PL_SCENARIO_ERROR, code, "%s: %s", body->origin, message);
-  else if (column <= 0)
-    g_set_error (error, PL_SCENARIO_ERROR, code, "%s:%d: %s", body->origin, line, message);
-  else
-    g_set_error (error, PL_SCENARIO_ERROR, code, "%s:%d:%d: %s", body->origin, line, column,
-                 message);
-}
-
-/* Where the start tag begins, found as pl-xml.c finds it: the parser
- * stands at the end of the tag, and '<' cannot occur in an attribute
- * value. The offset + 1 is kept in _private (0: unknown). */
-static void
-on_start_element_ns (void           *user_data,
-                     const xmlChar  *localname,
-                     const xmlChar  *prefix,
-                     const xmlChar  *uri,
-                     int             n_namespaces,
-                     const xmlChar **namespaces,
-                     int             n_attributes,
-                     int             n_defaulted,
-                     const xmlChar **attributes)
-{
-  xmlParserCtxt *ctxt = user_data;
-  PlXmlBody *body = ctxt->_private;
-  xmlNode *node;
-  long consumed;
-  gsize offset;
-
-  xmlSAX2StartElementNs (user_data, localname, prefix, uri, n_namespaces,
-                         namespaces, n_attributes, n_defaulted, attributes);
-
-  node = ctxt->node;
-  consumed = xmlByteConsumed (ctxt);
-  if (node == NULL || node->name != localname || consumed < 0 || body->length == 0)
-    return;
-
-  offset = MIN ((gsize) consumed, body->length - 1);
-  while (offset > 0 && body->data[offset] != '<')
-    offset--;
-  if (body->data[offset] == '<')
-    node->_private = GSIZE_TO_POINTER (offset + 1);
-}
-
-static void
-on_internal_subset (void          *user_data,
-                    const xmlChar *name,
-                    const xmlChar *external_id,
-                    const xmlChar *system_id)
-{
-  xmlParserCtxt *ctxt = user_data;
-  PlXmlBody *body = ctxt->_private;
-  long consumed = xmlByteConsumed (ctxt);
-  gsize offset = consumed > 0 ? MIN ((gsize) consumed, body->length) : 0;
-
-  /* Stop before the internal subset is read: no entity declaration of
-   * the document is ever looked at (as pl-xml.c does). */
-  while (offset > 0
-         && (body->length - offset < 9 || memcmp (body->data + offset, "<!DOCTYPE", 9) != 0))
-    offset--;
-  body->doctype = TRUE;
-  body->doctype_offset = offset;
-  xmlStopParser (ctxt);
-}
-
-static void
-on_parse_error (void     *user_data,
-                xmlError *err)
-{
-  xmlParserCtxt *ctxt = user_data;
-  PlXmlBody *body = ctxt->_private;
-
-  if (err == NULL || err->level < XML_ERR_ERROR || body->first_error != NULL)
-    return;
-  body->first_error = g_strstrip (g_strdup (err->message ? err->message : "unknown error"));
-  body->error_line = err->line;
-  body->error_column = err->int2;
-}
-
-/* libxml2 reports a failed encoding conversion here, outside the parser
- * context, on stderr; the parser's own error (on_parse_error) says what
- * went wrong, and a body from the network must not write to stderr. */
-static void on_generic_error (void       *user_data,
-                              const char *format,
-                              ...) G_GNUC_PRINTF (2, 3);
-
-static void
-on_generic_error (void       *user_data,
-                  const char *format,
-                  ...)
-{
-}
-
-PlXmlBody *
-_pl_xml_body_new (const char  *data,
-                  gsize        len,
-                  const char  *origin,
-                  const char  *root_hint,
-                  GError     **error)
-{
-  g_autoptr (PlXmlBody) body = NULL;
-  xmlParserCtxt *ctxt;
-  xmlGenericErrorFunc saved_error;
-  void *saved_error_data;
-  gboolean blank = TRUE;
-  int line, column;
-
-  g_return_val_if_fail (data != NULL || len == 0, NULL);
-  g_return_val_if_fail (origin != NULL, NULL);
-  g_return_val_if_fail (root_hint != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  body = g_new0 (PlXmlBody, 1);
-  body->data = data ? data : "";
-  body->length = len;
-  body->origin = g_strdup (origin);
-
-  for (gsize i = 0; i < len && blank; i++)
-    blank = is_xml_space (data[i]);
-  if (blank)
-    {
-      g_autofree char *message = g_strdup_printf ("the document is empty (expected %s)",
-                                                  root_hint);
-
-      set_error_at (body, error, PL_SCENARIO_ERROR_SYNTAX, 1, 1, message);
-      return NULL;
-    }
-  if (len > G_MAXINT)
-    {
-      set_error_at (body, error, PL_SCENARIO_ERROR_FILE, 0, 0, "the document is too large");
-      return NULL;
-    }
-
-  xmlInitParser ();
-  ctxt = xmlNewParserCtxt ();
-  if (ctxt == NULL)
-    {
-      set_error_at (body, error, PL_SCENARIO_ERROR_FILE, 0, 0, "cannot create an XML parser");
-      return NULL;
-    }
-  ctxt->_private = body;
-  ctxt->sax->startElementNs = on_start_element_ns;
-  ctxt->sax->internalSubset = on_internal_subset;
-  ctxt->sax->serror = on_parse_error;
-  ctxt->sax->warning = NULL;
-  ctxt->sax->error = NULL;
-  ctxt->sax->fatalError = NULL;
-
-  /* No NOENT, no DTDLOAD, no DTDATTR: entities stay unexpanded and
-   * nothing outside the document is ever read. */
-  saved_error = xmlGenericError;
-  saved_error_data = xmlGenericErrorContext;
-  xmlSetGenericErrorFunc (NULL, on_generic_error);
-  body->doc = xmlCtxtReadMemory (ctxt, body->data, (int) len, origin, NULL, XML_PARSE_NONET);
-  xmlSetGenericErrorFunc (saved_error_data, saved_error);
-  xmlFreeParserCtxt (ctxt);
-
-  if (body->doctype || (body->doc && (body->doc->intSubset || body->doc->extSubset)))
-    {
-      if (body->doctype)
-        offset_to_position (body, body->doctype_offset, &line, &column);
-      else
-        line = column = 1;
-      set_error_at (body, error, PL_SCENARIO_ERROR_SYNTAX, line, column,
-                    "a DOCTYPE is not allowed (DTDs and external entities are off)");
-      return NULL;
-    }
-  if (body->first_error != NULL)
-    {
-      set_error_at (body, error, PL_SCENARIO_ERROR_SYNTAX, body->error_line,
-                    body->error_column, body->first_error);
-      return NULL;
-    }
-  if (body->doc == NULL || xmlDocGetRootElement (body->doc) == NULL)
-    {
-      set_error_at (body, error, PL_SCENARIO_ERROR_SYNTAX, 1, 1,
-                    "not a well-formed XML document");
-      return NULL;
-    }
-  return g_steal_pointer (&body);
-}
-
-void
-_pl_xml_body_free (PlXmlBody *body)
-{
-  if (body == NULL)
-    return;
-  g_clear_pointer (&body->doc, xmlFreeDoc);
-  g_free (body->first_error);
-  g_free (body->origin);
-  g_free (body);
-}
-
-xmlNode *
-_pl_xml_body_root (PlXmlBody *body)
-{
-  g_return_val_if_fail (body != NULL, NULL);
-  return xmlDocGetRootElement (body->doc);
-}
-
-static void
-node_position (PlXmlBody *body,
-               xmlNode   *node,
-               int       *line,
-               int       *column)
-{
-  gsize stored = node && node->type == XML_ELEMENT_NODE ? GPOINTER_TO_SIZE (node->_private) : 0;
-
-  if (stored > 0)
-    {
-      offset_to_position (body, stored - 1, line, column);
-      return;
-    }
-  *line = node ? (int) CLAMP (xmlGetLineNo (node), 0, G_MAXINT) : 0;
-  *column = 0;
-}
-
-int
-_pl_xml_body_line (PlXmlBody *body,
-                   xmlNode   *node)
-{
-  int line, column;
-
-  g_return_val_if_fail (body != NULL, 0);
-
-  node_position (body, node, &line, &column);
-  return line;
-}
-
-gboolean
-_pl_xml_body_error (PlXmlBody   *body,
-                    GError     **error,
-                    xmlNode     *node,
-                    const char  *format,
-                    ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-  int line, column;
-
-  g_return_val_if_fail (body != NULL, FALSE);
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  node_position (body, node, &line, &column);
-  set_error_at (body, error, PL_SCENARIO_ERROR_INVALID, line, column, message);
-  return FALSE;
-}
-
-char *
-_pl_xml_body_text (PlXmlBody   *body,
-                   xmlNode     *element,
-                   GError     **error)
-{
-  xmlNode *child;
-  xmlChar *content;
-  char *text;
-
-  g_return_val_if_fail (body != NULL, NULL);
-  g_return_val_if_fail (element != NULL, NULL);
-
-  child = xmlFirstElementChild (element);
-  if (child != NULL)
-    {
-      _pl_xml_body_error (body, error, child,
-                          "unexpected element <%s> in <%s>, which holds text only",
-                          (const char *) child->name, (const char *) element->name);
-      return NULL;
-    }
-  content = xmlNodeGetContent (element);
-  text = g_strstrip (g_strdup (content ? (const char *) content : ""));
-  xmlFree (content);
-  return text;
-}
 
 /* ---- names ---- */
 
@@ -511,7 +179,7 @@ static const struct {
 };
 
 typedef struct {
-  PlXmlBody *body;
+  PlXmlContext *ctx;
   PlUaprof *uaprof;
   int seen_line[G_N_ELEMENTS (properties)];  /* single values: where first given */
 } Reader;
@@ -534,15 +202,15 @@ read_single (Reader      *r,
              const char  *text,
              GError     **error)
 {
-  int line = _pl_xml_body_line (r->body, element);
+  int line = pl_xml_get_line (element);
 
   if (r->seen_line[property] > 0)
-    return _pl_xml_body_error (r->body, error, element,
-                               "%s is already given on line %d: expected it once",
-                               name, r->seen_line[property]);
+    return pl_xml_error (r->ctx, error, element, NULL,
+                         "%s is already given on line %d: expected it once",
+                         name, r->seen_line[property]);
   if (*text == '\0')
-    return _pl_xml_body_error (r->body, error, element, "%s is empty: expected %s",
-                               name, properties[property].meaning);
+    return pl_xml_error (r->ctx, error, element, NULL, "%s is empty: expected %s",
+                         name, properties[property].meaning);
 
   switch (properties[property].kind)
     {
@@ -557,8 +225,8 @@ read_single (Reader      *r,
         guint64 size;
 
         if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXUINT, &size, NULL))
-          return _pl_xml_body_error (r->body, error, element, "%s: expected %s, got '%s'",
-                                     name, properties[property].meaning, text);
+          return pl_xml_error (r->ctx, error, element, NULL, "%s: expected %s, got '%s'",
+                               name, properties[property].meaning, text);
         r->uaprof->push_msg_size = (guint) size;
       }
       break;
@@ -583,9 +251,9 @@ read_bag (Reader      *r,
   xmlNode *bag = xmlFirstElementChild (element);
 
   if (bag == NULL || !is_rdf (bag, "Bag") || xmlNextElementSibling (bag) != NULL)
-    return _pl_xml_body_error (r->body, error, bag ? bag : element,
-                               "%s: expected one <rdf:Bag> of <rdf:li> holding %s",
-                               name, properties[property].meaning);
+    return pl_xml_error (r->ctx, error, bag ? bag : element, NULL,
+                         "%s: expected one <rdf:Bag> of <rdf:li> holding %s",
+                         name, properties[property].meaning);
 
   pl_xml_foreach_element (bag, li)
     {
@@ -595,25 +263,25 @@ read_bag (Reader      *r,
         {
           g_autofree char *li_name = tag_name (li);
 
-          return _pl_xml_body_error (r->body, error, li,
-                                     "%s in the <rdf:Bag> of %s: expected <rdf:li>",
-                                     li_name, name);
+          return pl_xml_error (r->ctx, error, li, NULL,
+                               "%s in the <rdf:Bag> of %s: expected <rdf:li>",
+                               li_name, name);
         }
-      value = _pl_xml_body_text (r->body, li, error);
+      value = pl_xml_text_only (r->ctx, li, error);
       if (value == NULL)
         return FALSE;
       if (*value == '\0')
-        return _pl_xml_body_error (r->body, error, li, "empty <rdf:li> in %s: expected %s",
-                                   name, kind == VALUE_APP_IDS ? "a push application id"
-                                                               : "a content type");
+        return pl_xml_error (r->ctx, error, li, NULL, "empty <rdf:li> in %s: expected %s",
+                             name, kind == VALUE_APP_IDS ? "a push application id"
+                                                         : "a content type");
       if (kind == VALUE_CONTENT_TYPES && !split_content_type (value, NULL, NULL))
-        return _pl_xml_body_error (r->body, error, li,
-                                   "'%s' in %s is not a content type: expected type/subtype",
-                                   value, name);
+        return pl_xml_error (r->ctx, error, li, NULL,
+                             "'%s' in %s is not a content type: expected type/subtype",
+                             value, name);
       if (kind == VALUE_APP_IDS && strpbrk (value, " \t\r\n") != NULL)
-        return _pl_xml_body_error (r->body, error, li,
-                                   "'%s' in %s: expected a push application id such as "
-                                   "0x05 or x-wap-application:push.syncml", value, name);
+        return pl_xml_error (r->ctx, error, li, NULL,
+                             "'%s' in %s: expected a push application id such as "
+                             "0x05 or x-wap-application:push.syncml", value, name);
       if (!contains_ignoring_case (list, value))
         g_ptr_array_add (list, g_steal_pointer (&value));
     }
@@ -631,11 +299,11 @@ check_component (Reader         *r,
 {
   if (properties[property].component == component)
     return TRUE;
-  return _pl_xml_body_error (r->body, error, element,
-                             "%s is a property of the %s component: expected it there, "
-                             "not in %s", name,
-                             component_names[properties[property].component],
-                             component_name);
+  return pl_xml_error (r->ctx, error, element, NULL,
+                       "%s is a property of the %s component: expected it there, "
+                       "not in %s", name,
+                       component_names[properties[property].component],
+                       component_name);
 }
 
 static gboolean
@@ -664,9 +332,9 @@ read_properties (Reader         *r,
                               attr->ns->prefix ? ":" : "", (const char *) attr->name);
       if (properties[property].kind == VALUE_CONTENT_TYPES
           || properties[property].kind == VALUE_APP_IDS)
-        return _pl_xml_body_error (r->body, error, description,
-                                   "%s holds a bag: expected a %s element with an <rdf:Bag> "
-                                   "of <rdf:li>", name, (const char *) attr->name);
+        return pl_xml_error (r->ctx, error, description, NULL,
+                             "%s holds a bag: expected a %s element with an <rdf:Bag> "
+                             "of <rdf:li>", name, (const char *) attr->name);
       if (!check_component (r, description, name, property, component, component_name, error))
         return FALSE;
       value = xmlNodeGetContent ((xmlNode *) attr);
@@ -697,7 +365,7 @@ read_properties (Reader         *r,
         }
       else
         {
-          g_autofree char *text = _pl_xml_body_text (r->body, child, error);
+          g_autofree char *text = pl_xml_text_only (r->ctx, child, error);
 
           if (text == NULL || !read_single (r, child, name, property, text, error))
             return FALSE;
@@ -742,36 +410,36 @@ description_type (Reader   *r,
       if (!is_rdf (child, "type"))
         continue;
       if (seen != NULL)
-        return _pl_xml_body_error (r->body, error, child,
-                                   "the component already has an rdf:type on line %d: "
-                                   "expected one", _pl_xml_body_line (r->body, seen)), NULL;
+        return pl_xml_error (r->ctx, error, child, NULL,
+                             "the component already has an rdf:type on line %d: "
+                             "expected one", pl_xml_get_line (seen)), NULL;
       attr = xmlGetNsProp (child, BAD_CAST "resource", BAD_CAST RDF_NS);
       if (attr == NULL)
-        return _pl_xml_body_error (r->body, error, child,
-                                   "<rdf:type> has no rdf:resource: expected " TYPE_EXPECTED),
+        return pl_xml_error (r->ctx, error, child, NULL,
+                             "<rdf:type> has no rdf:resource: expected " TYPE_EXPECTED),
                NULL;
       resource = g_strdup ((const char *) attr);
       xmlFree (attr);
       seen = child;
     }
   if (seen == NULL)
-    return _pl_xml_body_error (r->body, error, description,
-                               "the component has no rdf:type: expected " TYPE_EXPECTED),
+    return pl_xml_error (r->ctx, error, description, NULL,
+                         "the component has no rdf:type: expected " TYPE_EXPECTED),
            NULL;
 
   hash = strrchr (resource, '#');
   if (hash == NULL || hash[1] == '\0')
-    return _pl_xml_body_error (r->body, error, seen,
-                               "rdf:type '%s' names no type after '#': expected "
-                               TYPE_EXPECTED, resource), NULL;
+    return pl_xml_error (r->ctx, error, seen, NULL,
+                         "rdf:type '%s' names no type after '#': expected "
+                         TYPE_EXPECTED, resource), NULL;
   {
     g_autofree char *ns = g_strndup (resource, hash - resource + 1);
 
     if (!is_uaprof_namespace (BAD_CAST ns))
-      return _pl_xml_body_error (r->body, error, seen,
-                                 "rdf:type '%s' is not in a UAProf namespace: expected a "
-                                 "namespace whose path contains '" UAPROF_PATH "'",
-                                 resource), NULL;
+      return pl_xml_error (r->ctx, error, seen, NULL,
+                           "rdf:type '%s' is not in a UAProf namespace: expected a "
+                           "namespace whose path contains '" UAPROF_PATH "'",
+                           resource), NULL;
   }
   return g_strdup (hash + 1);
 }
@@ -787,14 +455,14 @@ read_component (Reader   *r,
   xmlNode *second;
 
   if (description == NULL)
-    return _pl_xml_body_error (r->body, error, component,
-                               "%s holds no component: expected an <rdf:Description> "
-                               "inside (references are not followed)", component_qname);
+    return pl_xml_error (r->ctx, error, component, NULL,
+                         "%s holds no component: expected an <rdf:Description> "
+                         "inside (references are not followed)", component_qname);
   second = xmlNextElementSibling (description);
   if (second != NULL)
-    return _pl_xml_body_error (r->body, error, second,
-                               "%s already holds a component on line %d: expected one",
-                               component_qname, _pl_xml_body_line (r->body, description));
+    return pl_xml_error (r->ctx, error, second, NULL,
+                         "%s already holds a component on line %d: expected one",
+                         component_qname, pl_xml_get_line (description));
 
   if (is_rdf (description, "Description"))
     {
@@ -808,9 +476,9 @@ read_component (Reader   *r,
     {
       g_autofree char *name = tag_name (description);
 
-      return _pl_xml_body_error (r->body, error, description,
-                                 "%s in %s: expected an <rdf:Description> or a typed "
-                                 "UAProf component", name, component_qname);
+      return pl_xml_error (r->ctx, error, description, NULL,
+                           "%s in %s: expected an <rdf:Description> or a typed "
+                           "UAProf component", name, component_qname);
     }
 
   return read_properties (r, description, component_kind (type), type, error);
@@ -820,16 +488,16 @@ static gboolean
 read_profile (Reader   *r,
               GError  **error)
 {
-  xmlNode *root = _pl_xml_body_root (r->body);
+  xmlNode *root = xmlDocGetRootElement (pl_xml_context_get_doc (r->ctx));
   gboolean found = FALSE;
 
   if (!is_rdf (root, "RDF"))
     {
       g_autofree char *name = tag_name (root);
 
-      return _pl_xml_body_error (r->body, error, root,
-                                 "the root element is %s: expected <rdf:RDF> in the "
-                                 "namespace " RDF_NS, name);
+      return pl_xml_error (r->ctx, error, root, NULL,
+                           "the root element is %s: expected <rdf:RDF> in the "
+                           "namespace " RDF_NS, name);
     }
 
   pl_xml_foreach_element (root, description)
@@ -844,11 +512,11 @@ read_profile (Reader   *r,
             {
               g_autofree char *name = tag_name (child);
 
-              return _pl_xml_body_error (r->body, error, child,
-                                         "%s is in the namespace '%s': expected a UAProf "
-                                         "namespace, whose path contains '" UAPROF_PATH "'",
-                                         name, child->ns ? (const char *) child->ns->href
-                                                         : "(none)");
+              return pl_xml_error (r->ctx, error, child, NULL,
+                                   "%s is in the namespace '%s': expected a UAProf "
+                                   "namespace, whose path contains '" UAPROF_PATH "'",
+                                   name, child->ns ? (const char *) child->ns->href
+                                   : "(none)");
             }
           found = TRUE;
           if (!read_component (r, child, error))
@@ -857,9 +525,9 @@ read_profile (Reader   *r,
     }
 
   if (!found)
-    return _pl_xml_body_error (r->body, error, root,
-                               "<rdf:RDF> holds no <rdf:Description> with <prf:component> "
-                               "children: expected a UAProf profile");
+    return pl_xml_error (r->ctx, error, root, NULL,
+                         "<rdf:RDF> holds no <rdf:Description> with <prf:component> "
+                         "children: expected a UAProf profile");
   return TRUE;
 }
 
@@ -879,7 +547,7 @@ pl_uaprof_parse (const char  *data,
                  const char  *origin,
                  GError     **error)
 {
-  g_autoptr (PlXmlBody) body = NULL;
+  g_autoptr (PlXmlContext) ctx = NULL;
   g_autoptr (PlUaprof) uaprof = NULL;
   Reader reader = { 0 };
 
@@ -887,12 +555,14 @@ pl_uaprof_parse (const char  *data,
   g_return_val_if_fail (origin != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  body = _pl_xml_body_new (data, len, origin, "an <rdf:RDF> element", error);
-  if (body == NULL)
+  ctx = pl_xml_context_load_memory_full (data, len, origin, PL_XML_LOAD_DEFAULT,
+                                          "the document is empty (expected an <rdf:RDF> element)",
+                                          error);
+  if (ctx == NULL)
     return NULL;
 
   uaprof = uaprof_new ();
-  reader.body = body;
+  reader.ctx = ctx;
   reader.uaprof = uaprof;
   if (!read_profile (&reader, error))
     return NULL;

@@ -50,37 +50,4 @@ gboolean            pl_uaprof_accepts            (const PlUaprof *uaprof,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlUaprof, pl_uaprof_free)
 
-/* Private to the models (pl-reginfo.c reads its bodies with it too):
- * an XML document held in memory, read the way pl_xml_context_load()
- * reads a file. It belongs next to that function in sim/pl-xml.c, whose
- * contexts can only be loaded from a path. */
-typedef struct _PlXmlBody PlXmlBody;
-
-/* Parses @data, which must outlive the body. @root_hint completes "the
- * document is empty (expected …)". */
-PlXmlBody *_pl_xml_body_new    (const char  *data,
-                                gsize        len,
-                                const char  *origin,
-                                const char  *root_hint,
-                                GError     **error);
-void       _pl_xml_body_free   (PlXmlBody *body);
-xmlNode   *_pl_xml_body_root   (PlXmlBody *body);
-/* Sets @error (PL_SCENARIO_ERROR_INVALID) to "ORIGIN:LINE:COL: MESSAGE"
- * where @node's start tag begins; always returns FALSE. */
-gboolean   _pl_xml_body_error  (PlXmlBody   *body,
-                                GError     **error,
-                                xmlNode     *node,
-                                const char  *format,
-                                ...) G_GNUC_PRINTF (4, 5);
-/* The line where @node's start tag begins (1-based), 0 if unknown. */
-int        _pl_xml_body_line   (PlXmlBody   *body,
-                                xmlNode     *node);
-/* Text of an element that holds text only, trimmed; NULL with @error
- * set when it has a child element. */
-char      *_pl_xml_body_text   (PlXmlBody   *body,
-                                xmlNode     *element,
-                                GError     **error);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlXmlBody, _pl_xml_body_free)
-
 G_END_DECLS

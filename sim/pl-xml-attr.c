@@ -471,3 +471,24 @@ pl_parse_bandwidth (const char *text,
   *out = integer;
   return TRUE;
 }
+
+char *
+pl_xml_text_only (PlXmlContext  *ctx,
+                  xmlNode       *element,
+                  GError       **error)
+{
+  xmlNode *child;
+
+  g_return_val_if_fail (ctx != NULL, NULL);
+  g_return_val_if_fail (element != NULL, NULL);
+
+  child = xmlFirstElementChild (element);
+  if (child != NULL)
+    {
+      pl_xml_error (ctx, error, child, NULL,
+                    "unexpected element <%s> in <%s>, which holds text only",
+                    (const char *) child->name, (const char *) element->name);
+      return NULL;
+    }
+  return pl_xml_text (element);
+}

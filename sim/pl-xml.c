@@ -16,12 +16,16 @@
 #include "pl-xml-private.h"
 
 struct _PlXmlContext {
-  char *file;        /* as given */
-  char *folder;      /* for relative hrefs */
-  char *text;        /* the file's bytes, NUL-terminated */
+  char *file;        /* the path or the origin, as given */
+  char *folder;      /* for relative hrefs; NULL: the current directory */
+  char *text;        /* a copy of the bytes, NUL-terminated */
   gsize length;
   GArray *lines;     /* gsize: offset of the first byte of each line */
   xmlDoc *doc;
+  PlXmlLoadFlags flags;
+  char *ns_error;    /* PL_XML_LOAD_DEFER_NS_URI: libxml2's first one */
+  int ns_error_line;
+  int ns_error_column;
 
   /* While parsing. */
   gboolean doctype;
@@ -407,11 +411,39 @@ on_parse_error (void     *user_data,
   xmlParserCtxt *ctxt = user_data;
   PlXmlContext *ctx = ctxt->_private;
 
-  if (err == NULL || err->level < XML_ERR_ERROR || ctx->first_error != NULL)
+  if (err == NULL || err->level < XML_ERR_ERROR)
+    return;
+  if ((ctx->flags & PL_XML_LOAD_DEFER_NS_URI) &&
+      err->domain == XML_FROM_NAMESPACE && err->code == XML_WAR_NS_URI)
+    {
+      if (ctx->ns_error == NULL)
+        {
+          ctx->ns_error = _pl_xml_trim_message (err->message);
+          ctx->ns_error_line = err->line;
+          ctx->ns_error_column = err->int2;
+        }
+      return;
+    }
+  if (ctx->first_error != NULL)
     return;
   ctx->first_error = rewrite_parse_message (err->message);
   ctx->error_line = err->line;
   ctx->error_column = err->int2;
+}
+
+/* libxml2 reports some errors (a failed encoding conversion) through its
+ * global generic handler, which prints to stderr; the structured error
+ * above says the same, and a body from the network must not reach
+ * stderr. */
+static void on_generic_error (void       *user_data,
+                              const char *format,
+                              ...) G_GNUC_PRINTF (2, 3);
+
+static void
+on_generic_error (void       *user_data,
+                  const char *format,
+                  ...)
+{
 }
 
 static gboolean
@@ -462,36 +494,36 @@ is_blank (const char *text,
   return TRUE;
 }
 
-PlXmlContext *
-pl_xml_context_load (const char  *path,
-                     GError     **error)
+/* What the file and the memory loaders share: parses ctx->text, sets
+ * ctx->doc. @noun is "file" or "document" for the messages. */
+static gboolean
+parse_text (PlXmlContext  *ctx,
+            const char    *noun,
+            const char    *empty_message,
+            GError       **error)
 {
-  PlXmlContext *ctx;
   xmlParserCtxt *ctxt;
+  xmlGenericErrorFunc saved_handler;
+  void *saved_context;
+  int options = XML_PARSE_NONET;
   int line, column;
 
-  g_return_val_if_fail (path != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  ctx = g_new0 (PlXmlContext, 1);
-  ctx->file = g_strdup (path);
-  ctx->folder = g_path_get_dirname (path);
-
-  if (!read_file (ctx, error))
-    goto fail;
   index_lines (ctx);
 
   if (is_blank (ctx->text, ctx->length))
     {
-      _pl_xml_set_error_at (ctx, error, PL_SCENARIO_ERROR_SYNTAX, 1, 1,
-                    "the file is empty (expected a <scenario> element)");
-      goto fail;
+      g_autofree char *message = empty_message ? g_strdup (empty_message)
+                                               : g_strdup_printf ("the %s is empty", noun);
+
+      _pl_xml_set_error_at (ctx, error, PL_SCENARIO_ERROR_SYNTAX, 1, 1, message);
+      return FALSE;
     }
   if (ctx->length > G_MAXINT)
     {
-      _pl_xml_set_error_at (ctx, error, PL_SCENARIO_ERROR_FILE, 0, 0,
-                    "the file is too large");
-      goto fail;
+      g_autofree char *message = g_strdup_printf ("the %s is too large", noun);
+
+      _pl_xml_set_error_at (ctx, error, PL_SCENARIO_ERROR_FILE, 0, 0, message);
+      return FALSE;
     }
 
   xmlInitParser ();
@@ -499,8 +531,8 @@ pl_xml_context_load (const char  *path,
   if (ctxt == NULL)
     {
       _pl_xml_set_error_at (ctx, error, PL_SCENARIO_ERROR_FILE, 0, 0,
-                    "cannot create an XML parser");
-      goto fail;
+                            "cannot create an XML parser");
+      return FALSE;
     }
   ctxt->_private = ctx;
   ctxt->sax->startElementNs = on_start_element_ns;
@@ -511,10 +543,15 @@ pl_xml_context_load (const char  *path,
   ctxt->sax->fatalError = NULL;
 
   /* No NOENT, no DTDLOAD, no DTDATTR: entities stay unexpanded and
-   * nothing outside the file is ever read. */
-  ctx->doc = xmlCtxtReadMemory (ctxt, ctx->text, (int) ctx->length, path, NULL,
-                                XML_PARSE_NONET);
+   * nothing outside the bytes is ever read. */
+  if (ctx->flags & PL_XML_LOAD_NO_BLANKS)
+    options |= XML_PARSE_NOBLANKS;
+  saved_handler = xmlGenericError;
+  saved_context = xmlGenericErrorContext;
+  xmlSetGenericErrorFunc (NULL, on_generic_error);
+  ctx->doc = xmlCtxtReadMemory (ctxt, ctx->text, (int) ctx->length, ctx->file, NULL, options);
   xmlFreeParserCtxt (ctxt);
+  xmlSetGenericErrorFunc (saved_context, saved_handler);
 
   if (ctx->doctype || (ctx->doc && (ctx->doc->intSubset || ctx->doc->extSubset)))
     {
@@ -523,28 +560,99 @@ pl_xml_context_load (const char  *path,
       else
         line = column = 1;
       _pl_xml_set_error_at (ctx, error, PL_SCENARIO_ERROR_SYNTAX, line, column,
-                    "a DOCTYPE is not allowed (DTDs and external entities are off)");
-      goto fail;
+                            "a DOCTYPE is not allowed (DTDs and external entities are off)");
+      return FALSE;
     }
   if (ctx->first_error != NULL)
     {
       _pl_xml_set_error_at (ctx, error, PL_SCENARIO_ERROR_SYNTAX,
-                    ctx->error_line, ctx->error_column, ctx->first_error);
-      goto fail;
+                            ctx->error_line, ctx->error_column, ctx->first_error);
+      return FALSE;
     }
   if (ctx->doc == NULL || xmlDocGetRootElement (ctx->doc) == NULL)
     {
       _pl_xml_set_error_at (ctx, error, PL_SCENARIO_ERROR_SYNTAX, 1, 1,
-                    "not a well-formed XML document");
-      goto fail;
+                            "not a well-formed XML document");
+      return FALSE;
     }
 
   g_clear_pointer (&ctx->first_error, g_free);
-  return ctx;
+  return TRUE;
+}
 
-fail:
-  pl_xml_context_free (ctx);
-  return NULL;
+PlXmlContext *
+pl_xml_context_load (const char  *path,
+                     GError     **error)
+{
+  PlXmlContext *ctx;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  ctx = g_new0 (PlXmlContext, 1);
+  ctx->file = g_strdup (path);
+  ctx->folder = g_path_get_dirname (path);
+
+  if (!read_file (ctx, error) ||
+      !parse_text (ctx, "file", "the file is empty (expected a <scenario> element)", error))
+    {
+      pl_xml_context_free (ctx);
+      return NULL;
+    }
+  return ctx;
+}
+
+PlXmlContext *
+pl_xml_context_load_memory_full (const char      *data,
+                                 gsize            len,
+                                 const char      *origin,
+                                 PlXmlLoadFlags   flags,
+                                 const char      *empty_message,
+                                 GError         **error)
+{
+  PlXmlContext *ctx;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  g_return_val_if_fail (origin != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  ctx = g_new0 (PlXmlContext, 1);
+  ctx->file = g_strdup (origin);
+  ctx->flags = flags;
+  ctx->length = len;
+  ctx->text = g_malloc (len + 1);
+  if (len > 0)
+    memcpy (ctx->text, data, len);
+  ctx->text[len] = '\0';
+
+  if (!parse_text (ctx, "document", empty_message, error))
+    {
+      pl_xml_context_free (ctx);
+      return NULL;
+    }
+  return ctx;
+}
+
+PlXmlContext *
+pl_xml_context_load_memory (const char  *data,
+                            gsize        len,
+                            const char  *origin,
+                            GError     **error)
+{
+  return pl_xml_context_load_memory_full (data, len, origin, PL_XML_LOAD_DEFAULT, NULL, error);
+}
+
+gboolean
+pl_xml_context_check_ns_uri (PlXmlContext  *ctx,
+                             GError       **error)
+{
+  g_return_val_if_fail (ctx != NULL, FALSE);
+
+  if (ctx->ns_error == NULL)
+    return TRUE;
+  _pl_xml_set_error_at (ctx, error, PL_SCENARIO_ERROR_INVALID,
+                        ctx->ns_error_line, ctx->ns_error_column, ctx->ns_error);
+  return FALSE;
 }
 
 void
@@ -555,6 +663,7 @@ pl_xml_context_free (PlXmlContext *ctx)
   g_clear_pointer (&ctx->doc, xmlFreeDoc);
   g_clear_pointer (&ctx->lines, g_array_unref);
   g_free (ctx->first_error);
+  g_free (ctx->ns_error);
   g_free (ctx->text);
   g_free (ctx->folder);
   g_free (ctx->file);
@@ -582,7 +691,7 @@ pl_xml_context_resolve (PlXmlContext *ctx,
   g_return_val_if_fail (ctx != NULL, NULL);
   g_return_val_if_fail (href != NULL, NULL);
 
-  if (g_path_is_absolute (href))
+  if (g_path_is_absolute (href) || ctx->folder == NULL)
     return g_strdup (href);
   return g_build_filename (ctx->folder, href, NULL);
 }

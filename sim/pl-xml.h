@@ -26,10 +26,39 @@ typedef enum {
  * column (libxml2 keeps only lines). */
 PlXmlContext *pl_xml_context_load      (const char  *path,
                                         GError     **error);
+
+typedef enum {
+  PL_XML_LOAD_DEFAULT      = 0,
+  PL_XML_LOAD_NO_BLANKS    = 1 << 0, /* drop whitespace-only text nodes */
+  /* A namespace name that is not a URI does not fail the parse; the
+   * caller checks names itself, then pl_xml_context_check_ns_uri(). */
+  PL_XML_LOAD_DEFER_NS_URI = 1 << 1,
+} PlXmlLoadFlags;
+
+/* Parses @len bytes of @data (copied) as pl_xml_context_load() parses a
+ * file; errors say "ORIGIN:LINE:COL: …". pl_xml_context_get_file()
+ * returns @origin, and pl_xml_context_resolve() resolves relative to the
+ * current directory. */
+PlXmlContext *pl_xml_context_load_memory (const char  *data,
+                                          gsize        len,
+                                          const char  *origin,
+                                          GError     **error);
+/* @empty_message replaces "the document is empty" when not NULL. */
+PlXmlContext *pl_xml_context_load_memory_full (const char      *data,
+                                               gsize            len,
+                                               const char      *origin,
+                                               PlXmlLoadFlags   flags,
+                                               const char      *empty_message,
+                                               GError         **error);
+/* Sets @error (PL_SCENARIO_ERROR_INVALID) to libxml2's first deferred
+ * namespace-name error, if any. */
+gboolean      pl_xml_context_check_ns_uri (PlXmlContext  *ctx,
+                                           GError       **error);
 void          pl_xml_context_free      (PlXmlContext *ctx);
 xmlDoc       *pl_xml_context_get_doc   (PlXmlContext *ctx);
 const char   *pl_xml_context_get_file  (PlXmlContext *ctx);
-/* @href relative to the scenario's folder (absolute stays). */
+/* @href relative to the scenario's folder (absolute stays); for a
+ * context loaded from memory, relative to the current directory. */
 char         *pl_xml_context_resolve   (PlXmlContext *ctx,
                                         const char   *href);
 
@@ -116,6 +145,11 @@ gboolean      pl_xml_attr_enum         (PlXmlContext        *ctx,
                                         GError             **error);
 /* Text content of an element, trimmed; free with g_free. */
 char         *pl_xml_text              (xmlNode *node);
+/* pl_xml_text() of an element that must hold text only: NULL with
+ * @error set when it has a child element. */
+char         *pl_xml_text_only         (PlXmlContext  *ctx,
+                                        xmlNode       *element,
+                                        GError       **error);
 
 /* "0", "500us", "40ms", "2s", "1.5s", "2min", "1h" -> microseconds. */
 gboolean      pl_parse_duration        (const char *text,
@@ -123,6 +157,8 @@ gboolean      pl_parse_duration        (const char *text,
 /* "64kbps", "1Mbps", "10Gbps", "9600" (bits per second). */
 gboolean      pl_parse_bandwidth       (const char *text,
                                         guint64    *out);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlXmlContext, pl_xml_context_free)
 
 /* Element iteration. */
 #define pl_xml_foreach_element(parent, child) \
