@@ -636,21 +636,9 @@ gboolean
 _pl_receiver_accepts_type (const PlRxApp *app,
                            const char    *type)
 {
-  const char *slash = type ? strchr (type, '/') : NULL;
-
-  if (slash == NULL)
-    return FALSE;
   for (guint i = 0; app->accept[i]; i++)
-    {
-      const char *a = app->accept[i];
-      gsize major = strchr (a, '/') - a;
-
-      /* RFC 3261 §20.1 media ranges: any type, or any subtype of one. */
-      if (g_str_equal (a, "*/*") || g_ascii_strcasecmp (a, type) == 0
-          || (g_str_equal (a + major, "/*") && (gsize) (slash - type) == major
-              && g_ascii_strncasecmp (a, type, major) == 0))
-        return TRUE;
-    }
+    if (pl_wire_media_range_matches (app->accept[i], type))
+      return TRUE;
   return FALSE;
 }
 

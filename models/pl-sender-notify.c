@@ -264,19 +264,11 @@ static gboolean
 accepts (const sip_accept_t *accept,
          const char         *content_type)
 {
-  g_autofree char *type = g_strndup (content_type, strcspn (content_type, ";"));
-
-  g_strstrip (type);
   for (const sip_accept_t *ac = accept; ac; ac = ac->ac_next)
     {
-      if (ac->ac_type == NULL || *ac->ac_type == '\0')
-        continue;
       if (ac->ac_q && g_ascii_strtod (ac->ac_q, NULL) <= 0)
         continue;
-      if (g_str_equal (ac->ac_type, "*/*") || g_ascii_strcasecmp (ac->ac_type, type) == 0)
-        return TRUE;
-      if (ac->ac_subtype && g_str_equal (ac->ac_subtype, "*")
-          && g_ascii_strncasecmp (ac->ac_type, type, (gsize) (ac->ac_subtype - ac->ac_type)) == 0)
+      if (pl_wire_media_range_matches (ac->ac_type, content_type))
         return TRUE;
     }
   return FALSE;

@@ -19,6 +19,7 @@
 
 
 #include "pl-uaprof.h"
+#include "pl-wire.h"
 #include "pl-xml.h"
 
 #define RDF_NS "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -640,32 +641,11 @@ gboolean
 pl_uaprof_accepts (const PlUaprof *uaprof,
                    const char     *content_type)
 {
-  g_autofree char *type = NULL;
-  g_autofree char *subtype = NULL;
-
   g_return_val_if_fail (uaprof != NULL, FALSE);
   g_return_val_if_fail (content_type != NULL, FALSE);
 
-  if (!split_content_type (content_type, &type, &subtype))
-    return FALSE;
-
   for (guint i = 0; i < uaprof->content_types->len; i++)
-    {
-      g_autofree char *accepted_type = NULL;
-      g_autofree char *accepted_subtype = NULL;
-
-      /* Checked when read: every entry splits. */
-      if (!split_content_type (g_ptr_array_index (uaprof->content_types, i),
-                               &accepted_type, &accepted_subtype))
-        continue;
-      /* RFC 2616 §14.1: a star type goes with a star subtype only. */
-      if (g_str_equal (accepted_type, "*"))
-        return TRUE;
-      if (g_ascii_strcasecmp (accepted_type, type) != 0)
-        continue;
-      if (g_str_equal (accepted_subtype, "*")
-          || g_ascii_strcasecmp (accepted_subtype, subtype) == 0)
-        return TRUE;
-    }
+    if (pl_wire_media_range_matches (g_ptr_array_index (uaprof->content_types, i), content_type))
+      return TRUE;
   return FALSE;
 }

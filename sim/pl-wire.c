@@ -295,3 +295,35 @@ pl_wire_append_quoted (GString    *out,
     }
   g_string_append_c (out, '"');
 }
+
+/* "type/subtype" of a media type without its parameters, trimmed. */
+static char *
+bare_media_type (const char *text)
+{
+  char *type = g_strndup (text, strcspn (text, ";"));
+
+  return g_strstrip (type);
+}
+
+gboolean
+pl_wire_media_range_matches (const char *range,
+                             const char *content_type)
+{
+  g_autofree char *r = NULL;
+  g_autofree char *t = NULL;
+  const char *rslash, *tslash;
+
+  if (range == NULL || content_type == NULL)
+    return FALSE;
+  r = bare_media_type (range);
+  t = bare_media_type (content_type);
+  rslash = strchr (r, '/');
+  tslash = strchr (t, '/');
+  if (rslash == NULL || tslash == NULL)
+    return FALSE;
+  if (g_str_equal (r, "*/*"))
+    return TRUE;
+  if ((rslash - r) != (tslash - t) || g_ascii_strncasecmp (r, t, (gsize) (rslash - r)) != 0)
+    return FALSE;
+  return g_str_equal (rslash, "/*") || g_ascii_strcasecmp (rslash, tslash) == 0;
+}

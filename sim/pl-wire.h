@@ -47,6 +47,12 @@ gboolean pl_wire_add_header  (msg_t      *msg,
 void    pl_wire_append_quoted (GString    *out,
                                const char *text);
 
+/* Does media range @range (a type such as text/plain, a type with any
+ * subtype, or any type at all) take @content_type (RFC 3261 §20.1,
+ * RFC 2616 §14.1)? Case-insensitive; parameters of either are ignored. */
+gboolean pl_wire_media_range_matches (const char *range,
+                                      const char *content_type);
+
 /* A new message of the default SIP class, owned by the caller. */
 msg_t  *pl_wire_new_msg      (void);
 

@@ -142,6 +142,81 @@ test_scheduler_end (void)
 }
 
 static void
+test_scheduler_background (void)
+{
+  g_test_summary ("A background timer runs in its turn among others, but a run without a "
+                  "chosen end stops when only background timers are left; a limit stops the "
+                  "run without moving the clock; a chosen end runs them too");
+
+  log_begin ();
+  pl_scheduler_set_background (sched, add_probe (PL_SEC (1), 1));
+  add_probe (PL_SEC (2), 2);
+  pl_scheduler_set_background (sched, add_probe (PL_SEC (3), 3));
+  g_assert_cmpuint (pl_scheduler_run (sched), ==, 2);
+  g_assert_cmpstr (run_log->str, ==, "1@1000 2@2000");
+  g_assert_cmpint (pl_scheduler_now (sched), ==, PL_SEC (2));
+  g_assert_true (pl_scheduler_is_finished (sched));
+  g_assert_cmpuint (pl_scheduler_get_n_pending (sched), ==, 1);
+
+  /* A foreground event beyond the limit is not run, and the clock stays. */
+  add_probe (PL_SEC (10), 4);
+  pl_scheduler_set_limit (sched, PL_SEC (5));
+  g_assert_cmpuint (pl_scheduler_run (sched), ==, 1);
+  g_assert_cmpstr (run_log->str, ==, "1@1000 2@2000 3@3000");
+  g_assert_cmpint (pl_scheduler_now (sched), ==, PL_SEC (3));
+
+  /* A chosen end runs whatever is due, background or not. */
+  pl_scheduler_set_background (sched, add_probe (PL_SEC (11), 5));
+  pl_scheduler_set_end (sched, PL_SEC (20));
+  g_assert_cmpuint (pl_scheduler_run (sched), ==, 2);
+  g_assert_cmpstr (run_log->str, ==, "1@1000 2@2000 3@3000 4@10000 5@11000");
+  g_assert_cmpint (pl_scheduler_now (sched), ==, PL_SEC (11));
+  log_end ();
+}
+
+static void
+test_wire_helpers (void)
+{
+  static const char text[] =
+    "MESSAGE sip:bob@example.net SIP/2.0\r\n"
+    "Via: SIP/2.0/UDP a.example.net;branch=z9hG4bK1\r\n"
+    "From: <sip:a@example.net>;tag=1\r\n"
+    "To: <sip:bob@example.net>\r\n"
+    "Call-ID: 1@a\r\n"
+    "CSeq: 1 MESSAGE\r\n"
+    "Contact: <sip:a@a.example.net>;+g.oma.sip-push.0x01;+g.oma.sip-push.0x02;"
+    "+g.oma.sip-push.0x03;+g.oma.sip-push.0x04;+g.oma.sip-push.0x05;+g.oma.sip-push.0x06;"
+    "+g.oma.sip-push.0x07\r\n"
+    "P-Asserted-Identity: <sip:psa@example.net>\r\n"
+    "Content-Length: 0\r\n\r\n";
+  g_autoptr (GBytes) bytes = g_bytes_new_static (text, sizeof text - 1);
+  g_autoptr (msg_t) msg = pl_wire_parse (bytes, NULL);
+  g_autofree char *contact = NULL;
+  g_autofree char *pai = NULL;
+
+  g_test_summary ("Header values of any length, removal and addition by name (known and "
+                  "unknown headers), and RFC 3261 §20.1 media ranges");
+  g_assert_nonnull (msg);
+  contact = pl_wire_header_value (msg, "Contact");
+  g_assert_true (g_str_has_suffix (contact, "+g.oma.sip-push.0x07"));
+
+  g_assert_cmpuint (pl_wire_remove_header (msg, "P-Asserted-Identity"), ==, 1);
+  g_assert_null (pl_wire_header_value (msg, "P-Asserted-Identity"));
+  g_assert_true (pl_wire_add_header (msg, "P-Asserted-Identity", "<sip:other@example.net>"));
+  pai = pl_wire_header_value (msg, "P-Asserted-Identity");
+  g_assert_cmpstr (pai, ==, "<sip:other@example.net>");
+  g_assert_cmpuint (pl_wire_remove_header (msg, "Contact"), ==, 1);
+  g_assert_null (sip_object (msg)->sip_contact);
+
+  g_assert_true (pl_wire_media_range_matches ("text/plain", "Text/Plain; charset=utf-8"));
+  g_assert_true (pl_wire_media_range_matches ("text/*", "text/html"));
+  g_assert_true (pl_wire_media_range_matches ("*/*", "image/png"));
+  g_assert_false (pl_wire_media_range_matches ("text/*", "texts/html"));
+  g_assert_false (pl_wire_media_range_matches ("text/plain", "text/plainer"));
+  g_assert_false (pl_wire_media_range_matches ("text/plain", "garbage"));
+}
+
+static void
 test_scheduler_stepped (void)
 {
   static const char *const expected[] = { "1@10", "1@10 2@30", "1@10 2@30 3@30" };
@@ -889,6 +964,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/pl/scheduler/heap", test_scheduler_heap);
   g_test_add_func ("/pl/scheduler/end", test_scheduler_end);
   g_test_add_func ("/pl/scheduler/stepped", test_scheduler_stepped);
+  g_test_add_func ("/pl/scheduler/background", test_scheduler_background);
+  g_test_add_func ("/pl/wire/helpers", test_wire_helpers);
   g_test_add_func ("/pl/scheduler/paced", test_scheduler_paced);
   g_test_add_func ("/pl/sim/determinism", test_determinism);
   g_test_add_func ("/pl/rule/drop-delay", test_rule_drop_delay);
