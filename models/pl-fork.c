@@ -104,18 +104,6 @@ pl_fork_is_done (PlFork *fork)
   return fork->done;
 }
 
-PlServerTxn *
-pl_fork_get_server (PlFork *fork)
-{
-  return fork->server;
-}
-
-guint
-pl_fork_get_n_branches (PlFork *fork)
-{
-  return fork->branches->len;
-}
-
 /* Our Via goes before the response travels on (§16.7 step 3). */
 static void
 send_upstream (PlFork *fork,

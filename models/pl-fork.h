@@ -60,8 +60,6 @@ void     pl_fork_cancel       (PlFork *fork);
 void     pl_fork_set_convert_503 (PlFork   *fork,
                                   gboolean  convert);
 gboolean pl_fork_is_done      (PlFork *fork);
-PlServerTxn *pl_fork_get_server (PlFork *fork);
-guint    pl_fork_get_n_branches (PlFork *fork);
 
 /* RFC 3261 §16.6: a copy of @msg to forward: Max-Forwards decremented,
  * our own top Route removed. */
