@@ -33,12 +33,16 @@ struct _PlRxSubscription {
   GArray *queued;            /* guint32 Expires asked for meanwhile, in order */
   gboolean ended;            /* nothing more will come of it */
   gboolean delivered;        /* the NOTIFY being read reached on_notify */
+  gboolean auto_refresh;     /* refresh before it expires (<subscribe refresh>) */
+  guint32 wanted;            /* Expires to ask for in each refresh */
+  PlTimer *refresh_timer;
 };
 
 typedef struct {
   char *app;
   char *uri;                 /* NULL: the public identity */
   guint32 expires;
+  gboolean refresh;
   gboolean unsubscribe;
 } PlSubscribeSpec;
 
@@ -53,6 +57,7 @@ _pl_receiver_subscription_free (gpointer data)
 {
   PlRxSubscription *s = data;
 
+  pl_node_cancel_timer (PL_NODE (s->self), &s->refresh_timer);
   pl_subscriber_free (s->sub);
   g_array_unref (s->queued);
   g_free (s->uri);
@@ -161,6 +166,37 @@ static void run_queued (PlReceiver *self,
                         PlRxApp    *app,
                         const char *uri,
                         GArray     *queued);
+static void refresh    (PlRxSubscription *s,
+                        guint32           expires);
+
+static void
+on_refresh_due (gpointer data)
+{
+  PlRxSubscription *s = data;
+
+  s->refresh_timer = NULL;
+  if (!is_live (s))
+    return;
+  pl_node_app_event (PL_NODE (s->self), "subscription-refresh",
+                     "refreshing the %s subscription before it expires", s->app->id);
+  refresh (s, s->wanted);
+}
+
+/* RFC 3265 §3.1.4.2: the subscriber refreshes before the granted time
+ * runs out. TS 24.229 §5.1.2 times it as for its reg event
+ * subscription: 600 s before expiry when it lasts more than 1200 s,
+ * else when half of it has passed. */
+static void
+schedule_refresh (PlRxSubscription *s,
+                  PlTime            left)
+{
+  PlNode *node = PL_NODE (s->self);
+  PlTime delay = left > PL_SEC (1200) ? left - PL_SEC (600) : left / 2;
+
+  pl_node_cancel_timer (node, &s->refresh_timer);
+  if (s->auto_refresh && s->wanted > 0 && left > 0)
+    s->refresh_timer = pl_node_add_background_timer (node, delay, on_refresh_due, s, NULL);
+}
 
 static void
 on_subscribed (PlSubscriber *sub,
@@ -190,6 +226,7 @@ on_subscribed (PlSubscriber *sub,
       /* RFC 3265 §3.1.1: the notifier may shorten what was asked. */
       pl_trace_event_add_int (event, "expires", MAX (left, 0) / G_USEC_PER_SEC);
       pl_node_commit_event (node, event);
+      schedule_refresh (s, left);
     }
   else
     record (s, s->asked == 0 ? "unsubscribe-failed" : "subscribe-failed", status, phrase);
@@ -200,6 +237,8 @@ on_subscribed (PlSubscriber *sub,
    * ended it already. */
   if (status >= 300 && pl_subscriber_is_terminated (sub))
     s->ended = TRUE;
+  if (s->ended || (status < 300 && s->asked == 0))
+    pl_node_cancel_timer (node, &s->refresh_timer);
   s->queued = g_array_new (FALSE, FALSE, sizeof (guint32));
   if (s->ended)
     g_ptr_array_remove (self->subscriptions, s);
@@ -410,6 +449,7 @@ _pl_receiver_notify (PlReceiver  *self,
       /* RFC 3265 §3.2.4: no refresh can revive it. An unsubscribe still
        * waiting for its answer keeps it until then. */
       s->ended = TRUE;
+      pl_node_cancel_timer (node, &s->refresh_timer);
       if (!s->in_flight)
         g_ptr_array_remove (self->subscriptions, s);
     }
@@ -434,11 +474,20 @@ run_subscribe (PlNode  *node,
   PlSubscribeSpec *spec = data;
   PlReceiver *self = PL_RECEIVER (node);
   PlRxApp *app = _pl_receiver_find_app (self, spec->app);
+  PlRxSubscription *s;
 
   if (spec->unsubscribe)
-    _pl_receiver_unsubscribe (self, app);
-  else
-    _pl_receiver_subscribe (self, app, spec->uri, spec->expires);
+    {
+      _pl_receiver_unsubscribe (self, app);
+      return;
+    }
+  _pl_receiver_subscribe (self, app, spec->uri, spec->expires);
+  s = find_subscription (self, app);
+  if (s)
+    {
+      s->auto_refresh = spec->refresh;
+      s->wanted = spec->expires;
+    }
 }
 
 PlAction *
@@ -447,12 +496,14 @@ _pl_receiver_parse_subscription_action (PlReceiver    *self,
                                         xmlNode       *element,
                                         GError       **error)
 {
-  static const char *const subscribe_attrs[] = { "node", "app", "expires", "uri", NULL };
+  static const char *const subscribe_attrs[] = { "node", "app", "expires", "uri", "refresh",
+                                                 NULL };
   static const char *const unsubscribe_attrs[] = { "node", "app", NULL };
   const char *verb = (const char *) element->name;
   gboolean unsubscribe = g_str_equal (verb, "unsubscribe");
   const char *app_id;
   guint64 expires = 0;
+  gboolean auto_refresh = FALSE;
   PlSubscribeSpec *spec;
 
   if (!pl_xml_check_attrs (ctx, element, unsubscribe ? unsubscribe_attrs : subscribe_attrs,
@@ -473,6 +524,7 @@ _pl_receiver_parse_subscription_action (PlReceiver    *self,
   if (!unsubscribe
       && (!pl_xml_attr_uint (ctx, element, "expires", DEFAULT_EXPIRES, 1, G_MAXUINT32, &expires,
                              error)
+          || !pl_xml_attr_bool (ctx, element, "refresh", FALSE, &auto_refresh, error)
           || !_pl_receiver_check_uri (ctx, element, "uri", FALSE, error)))
     return NULL;
 
@@ -480,6 +532,7 @@ _pl_receiver_parse_subscription_action (PlReceiver    *self,
   spec->app = g_strdup (app_id);
   spec->uri = g_strdup (pl_xml_attr (element, "uri"));
   spec->expires = (guint32) expires;
+  spec->refresh = auto_refresh;
   spec->unsubscribe = unsubscribe;
   return pl_action_new (PL_NODE (self), verb, run_subscribe, spec, subscribe_spec_free);
 }
