@@ -629,7 +629,9 @@ on_subscribed (PlSubscriber *sub,
     }
   else
     record_watch (w, "presence-subscribe-failed", status, response->sip_status->st_phrase);
-  if (pl_subscriber_is_terminated (sub))
+  /* RFC 3265 §3.1.4.2: refused (or a refresh answered 481) ends it; an
+   * accepted unsubscribe waits for the notifier's last NOTIFY. */
+  if (status >= 300 && pl_subscriber_is_terminated (sub))
     {
       w->ended = TRUE;
       pl_node_cancel_timer (node, &w->refresh);
