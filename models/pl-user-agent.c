@@ -587,12 +587,18 @@ pl_user_agent_configure (PlNode        *node,
   self->user = g_strdup (pl_xml_attr (element, "user"));
   if (pl_xml_attr (element, "events"))
     {
-      self->events = g_strsplit_set (pl_xml_attr (element, "events"), " ,", -1);
-      for (guint i = 0; self->events[i]; i++)
-        if (!g_regex_match_simple ("^[A-Za-z0-9.!%*_+`'~-]*$", self->events[i], 0, 0))
+      g_auto (GStrv) names = g_strsplit_set (pl_xml_attr (element, "events"), " ,", -1);
+      g_autoptr (GStrvBuilder) kept = g_strv_builder_new ();
+
+      /* RFC 3265 §7.4: an event package name is a token. */
+      for (guint i = 0; names[i]; i++)
+        if (*names[i] && !g_regex_match_simple ("^[A-Za-z0-9.!%*_+`'~-]+$", names[i], 0, 0))
           return pl_xml_error (ctx, error, element, "events",
                                "attribute 'events': expected event package names such as "
-                               "presence, got '%s'", self->events[i]);
+                               "presence, got '%s'", names[i]);
+        else if (*names[i])
+          g_strv_builder_add (kept, names[i]);
+      self->events = g_strv_builder_end (kept);
     }
 
   pl_xml_foreach_element (element, child)

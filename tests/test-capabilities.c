@@ -625,6 +625,23 @@ test_watch_errors (void)
   g_assert_nonnull (strstr (error2->message, "expected the presentity"));
 }
 
+static void
+test_ua_notifier_errors (void)
+{
+  g_autoptr (GError) e1 = NULL;
+  g_autoptr (GError) e2 = NULL;
+  g_autoptr (Net) a = net_try_load ("  <node id='ps' kind='ua' host='ps.home1.net' events='pres;ence'/>\n",
+                                    "", &e1, NULL);
+  g_autoptr (Net) b = net_try_load ("  <node id='ps' kind='ua' host='ps.home1.net'/>\n",
+                                    "  <at t='0'><notify node='ps'/></at>\n", &e2, NULL);
+
+  g_test_summary ("A 'ua' takes event package tokens in 'events', and <notify> only with them");
+  g_assert_null (a->scenario);
+  g_assert_nonnull (strstr (e1->message, "got 'pres;ence'"));
+  g_assert_null (b->scenario);
+  g_assert_nonnull (strstr (e2->message, "takes no subscriptions"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -644,6 +661,7 @@ main (int   argc,
   g_test_add_func ("/pl/sender/capabilities/accepted", test_accepted_type);
   g_test_add_func ("/pl/sender/capabilities/notify", test_notify_handling);
   g_test_add_func ("/pl/sender/capabilities/watch-errors", test_watch_errors);
+  g_test_add_func ("/pl/sender/capabilities/ua-notifier-errors", test_ua_notifier_errors);
 
   return g_test_run ();
 }
