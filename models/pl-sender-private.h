@@ -120,7 +120,8 @@ PlSenderSubscription *_pl_sender_find_active (PlSender   *self,
                                               const char *subscriber,
                                               const char *auid);
 
-/* pl-sender-presence.c: presence watcher and capability store (§8, A.4) */
+/* pl-sender-presence.c (watch, NOTIFY) and pl-sender-capabilities.c
+ * (profile fetches, capability store): §8, A.4 */
 typedef struct _PlSenderPresence PlSenderPresence;
 PlSenderPresence *_pl_sender_presence_new  (void);
 void      _pl_sender_presence_free     (PlSenderPresence *presence);
