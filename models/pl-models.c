@@ -11,6 +11,7 @@
 #include "pl-proxy.h"
 #include "pl-receiver.h"
 #include "pl-sender.h"
+#include "pl-uaprof-server.h"
 #include "pl-user-agent.h"
 
 void
@@ -31,6 +32,8 @@ pl_models_register (void)
       pl_node_kind_register ("hss", PL_TYPE_HSS, "Home Subscriber Server: IMS subscriptions with TS 29.228 iFC");
       pl_node_kind_register ("sender", PL_TYPE_SENDER, "Push Sender agent: third-party REGISTER, MESSAGE push, Appendix C delivery status");
       pl_node_kind_register ("receiver", PL_TYPE_RECEIVER, "Push Receiver agent: registers push applications, checks and takes pushes (§6.3.1, §7.2)");
+      pl_node_kind_register ("uaprof-server", PL_TYPE_UAPROF_SERVER,
+                             "UAProf server: answers HTTP GETs of device-profile URLs (§8.1.3.3)");
       g_once_init_leave (&done, 1);
     }
 }

@@ -70,6 +70,8 @@ struct _PlSender {
   GPtrArray *authorized;  /* canonical identities allowed to subscribe;
                            * empty: any asserted identity */
   GPtrArray *subscriptions; /* PlSenderSubscription*, oldest first */
+
+  struct _PlSenderPresence *presence; /* pl-sender-presence.c */
 };
 
 /* pl-sender.c */
@@ -117,5 +119,31 @@ gboolean  _pl_sender_parse_authorize   (PlSender      *self,
 PlSenderSubscription *_pl_sender_find_active (PlSender   *self,
                                               const char *subscriber,
                                               const char *auid);
+
+/* pl-sender-presence.c (watch, NOTIFY) and pl-sender-capabilities.c
+ * (profile fetches, capability store): §8, A.4 */
+typedef struct _PlSenderPresence PlSenderPresence;
+PlSenderPresence *_pl_sender_presence_new  (void);
+void      _pl_sender_presence_free     (PlSenderPresence *presence);
+/* <watch event="presence" ...> and <unwatch event="presence" ...>. */
+PlAction *_pl_sender_parse_presence_watch (PlSender      *self,
+                                           PlXmlContext  *ctx,
+                                           xmlNode       *element,
+                                           GError       **error);
+/* A NOTIFY of a presence watch: answered, TRUE; FALSE when not ours. */
+gboolean  _pl_sender_presence_notify   (PlSender    *self,
+                                        PlServerTxn *txn,
+                                        msg_t       *msg,
+                                        sip_t       *sip);
+/* An HTTP answer to a device-profile fetch. */
+void      _pl_sender_presence_http     (PlSender *self,
+                                        PlNode   *from,
+                                        GBytes   *bytes);
+/* FALSE, with *@reason, when every device of @to is known not to accept
+ * @content_type (use case E, alternative flow 2). */
+gboolean  _pl_sender_capability_allows (PlSender    *self,
+                                        const char  *to,
+                                        const char  *content_type,
+                                        char       **reason);
 
 G_END_DECLS

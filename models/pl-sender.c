@@ -40,7 +40,7 @@
 #define DEFAULT_CONTENT_TYPE "application/vnd.oma.push"
 /* RFC 3261 §10.2.1.1: a registrar's choice when the request names none. */
 #define DEFAULT_EXPIRES 3600
-#define ALLOW "REGISTER, MESSAGE, OPTIONS, SUBSCRIBE"
+#define ALLOW "REGISTER, MESSAGE, OPTIONS, SUBSCRIBE, NOTIFY"
 /* A.3 step 1 asks for 600000 s; a notifier may grant less (RFC 3265
  * §3.1.6.1). */
 #define DEFAULT_MAX_EXPIRES 600000
@@ -574,6 +574,12 @@ pl_sender_request (PlNode      *node,
     case sip_method_subscribe:
       _pl_sender_subscribe (self, txn, msg, sip);
       return;
+    case sip_method_notify:
+      if (_pl_sender_presence_notify (self, txn, msg, sip))
+        return;
+      /* RFC 3265 §3.2.4: a NOTIFY of no subscription of ours. */
+      pl_server_txn_reply (txn, 481, NULL);
+      return;
     case sip_method_options:
     case sip_method_message:
       /* Nothing to act on: a MESSAGE to the sender is acknowledged only. */
@@ -797,9 +803,32 @@ pl_sender_parse_action (PlNode        *node,
 
   if (g_str_equal (verb, "push"))
     return parse_push (node, ctx, element, error);
+  if (g_str_equal (verb, "watch") || g_str_equal (verb, "unwatch"))
+    {
+      const char *event = pl_xml_attr (element, "event");
+
+      if (g_strcmp0 (event, "presence") == 0)
+        return _pl_sender_parse_presence_watch (PL_SENDER (node), ctx, element, error);
+      pl_xml_error (ctx, error, element, "event",
+                    "attribute 'event' of <%s>: expected presence, got '%s'", verb,
+                    event ? event : "(none)");
+      return NULL;
+    }
   pl_xml_error (ctx, error, element, NULL,
-                "a 'sender' node has no action <%s>: expected <push>", verb);
+                "a 'sender' node has no action <%s>: expected <push>, <watch> or <unwatch>", verb);
   return NULL;
+}
+
+static void
+pl_sender_stream (PlNode     *node,
+                  PlNode     *from,
+                  const char *proto,
+                  GBytes     *bytes)
+{
+  if (g_strcmp0 (proto, "http") == 0)
+    _pl_sender_presence_http (PL_SENDER (node), from, bytes);
+  else
+    pl_node_app_event (node, "error", "%s bytes from %s ignored", proto, pl_node_get_id (from));
 }
 
 static void
@@ -810,6 +839,7 @@ pl_sender_finalize (GObject *object)
   g_free (self->identity);
   g_free (self->outbound);
   g_free (self->icsi);
+  g_clear_pointer (&self->presence, _pl_sender_presence_free);
   /* Subscriptions first: their NOTIFYs in progress point at pushes. */
   g_clear_pointer (&self->subscriptions, g_ptr_array_unref);
   g_clear_pointer (&self->pushes, g_ptr_array_unref);
@@ -830,6 +860,7 @@ pl_sender_class_init (PlSenderClass *klass)
   node_class->resolve = pl_sender_resolve;
   node_class->parse_action = pl_sender_parse_action;
   node_class->request = pl_sender_request;
+  node_class->stream = pl_sender_stream;
 }
 
 static void
@@ -842,6 +873,7 @@ pl_sender_init (PlSender *self)
   self->max_expires = DEFAULT_MAX_EXPIRES;
   self->authorized = g_ptr_array_new_with_free_func (g_free);
   self->subscriptions = g_ptr_array_new_with_free_func (_pl_sender_subscription_free);
+  self->presence = _pl_sender_presence_new ();
 }
 
 /* ---- public API ---- */
@@ -927,6 +959,16 @@ _pl_sender_push_new (PlSender       *self,
 guint
 _pl_sender_push_start (PlSenderPush *p)
 {
+  g_autofree char *reason = NULL;
+
+  /* Use case E, alternative flow 2 (002_… §5.5.6): a device known not
+   * to take the content gets no push. Appendix C row 6 says why, as the
+   * device's own 415 would have; no request was sent (code 0). */
+  if (!_pl_sender_capability_allows (p->self, p->to, p->content_type, &reason))
+    {
+      refuse_push (p, PL_DELIVERY_UNSUPPORTED_CONTENT, reason);
+      return p->number;
+    }
   /* Use case D (002_… §5.4.5 steps 3–4): forwarded without delivery
    * confirmation, the initiator learns only that the push was submitted. */
   if (send_attempt (p) && !p->confirm)

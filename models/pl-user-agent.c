@@ -15,6 +15,7 @@
 
 #include "pl-action.h"
 #include "pl-dialog.h"
+#include "pl-subscription.h"
 #include "pl-transaction.h"
 #include "pl-user-agent.h"
 #include "pl-wire.h"
@@ -46,9 +47,18 @@ struct _PlUserAgent {
   GPtrArray *dialogs;    /* PlUaDialog* */
   GPtrArray *pending;    /* PlPendingAnswer*, answers still to send */
   PlClientTxn *pending_invite;
+  char **events;         /* packages it takes subscriptions to (RFC 3265) */
+  GPtrArray *notifiers;  /* PlNotifier*, oldest first */
 };
 
 G_DEFINE_FINAL_TYPE (PlUserAgent, pl_user_agent, PL_TYPE_NODE)
+
+typedef struct {
+  char *content_type;
+  GBytes *body;
+  gboolean terminate;
+  char *reason;
+} PlNotifySpec;
 
 typedef struct {
   char *method;
@@ -319,6 +329,20 @@ typedef struct {
 
 static void answer_next (PlPendingAnswer *p);
 
+/* A SUBSCRIBE to one of the packages of the node's 'events'. */
+static gboolean
+takes_event (PlUserAgent *self,
+             sip_t       *rq)
+{
+  if (rq->sip_request->rq_method != sip_method_subscribe || rq->sip_event == NULL
+      || self->events == NULL)
+    return FALSE;
+  for (guint i = 0; self->events[i]; i++)
+    if (g_ascii_strcasecmp (self->events[i], rq->sip_event->o_type) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 pending_free (gpointer data)
 {
@@ -368,6 +392,17 @@ answer_next (PlPendingAnswer *p)
       if (rq->sip_record_route)
         sip_add_dup (response, sip, (sip_header_t *) rq->sip_record_route);
       add_contact (self, response);
+    }
+  if (status >= 200 && status < 300 && takes_event (self, rq))
+    {
+      /* RFC 3265 §3.1.6.1: a notifier's 200 carries Expires and makes
+       * the dialog its NOTIFYs go in (<notify>). */
+      PlNotifier *notifier = pl_notifier_accept (node, p->txn, rq, G_MAXUINT32);
+
+      g_ptr_array_add (self->notifiers, notifier);
+      pl_node_app_event (node, "subscription", "accepted %s", rq->sip_event->o_type);
+      g_ptr_array_remove_fast (self->pending, p);
+      return;
     }
   if (invite && status >= 200 && status < 300)
     {
@@ -449,6 +484,15 @@ pl_user_agent_request (PlNode      *node,
       handle_in_dialog (self, txn, sip, d);
       return;
     }
+  if (txn && sip->sip_request->rq_method == sip_method_subscribe && sip->sip_to
+      && sip->sip_to->a_tag)
+    for (guint i = 0; i < self->notifiers->len; i++)
+      if (pl_notifier_matches (g_ptr_array_index (self->notifiers, i), sip))
+        {
+          /* A refresh, or Expires: 0 (answered by a last NOTIFY). */
+          pl_notifier_refresh (g_ptr_array_index (self->notifiers, i), txn, sip);
+          return;
+        }
   if (txn == NULL)
     return; /* an ACK for no dialog of ours */
 
@@ -531,7 +575,8 @@ pl_user_agent_configure (PlNode        *node,
                          xmlNode       *element,
                          GError       **error)
 {
-  static const char *const attrs[] = { "id", "kind", "host", "user", "answer", "answer-delay", NULL };
+  static const char *const attrs[] = { "id", "kind", "host", "user", "answer", "answer-delay",
+                                       "events", NULL };
   static const char *const answer_attrs[] = { "method", "status", "delay", NULL };
   PlUserAgent *self = PL_USER_AGENT (node);
   PlAnswer *fallback;
@@ -540,6 +585,21 @@ pl_user_agent_configure (PlNode        *node,
     return FALSE;
   g_ptr_array_set_size (self->answers, 0);
   self->user = g_strdup (pl_xml_attr (element, "user"));
+  if (pl_xml_attr (element, "events"))
+    {
+      g_auto (GStrv) names = g_strsplit_set (pl_xml_attr (element, "events"), " ,", -1);
+      g_autoptr (GStrvBuilder) kept = g_strv_builder_new ();
+
+      /* RFC 3265 §7.4: an event package name is a token. */
+      for (guint i = 0; names[i]; i++)
+        if (*names[i] && !g_regex_match_simple ("^[A-Za-z0-9.!%*_+`'~-]+$", names[i], 0, 0))
+          return pl_xml_error (ctx, error, element, "events",
+                               "attribute 'events': expected event package names such as "
+                               "presence, got '%s'", names[i]);
+        else if (*names[i])
+          g_strv_builder_add (kept, names[i]);
+      self->events = g_strv_builder_end (kept);
+    }
 
   pl_xml_foreach_element (element, child)
     {
@@ -687,6 +747,94 @@ parse_request (PlNode        *node,
   return pl_action_new (node, "request", run_request, spec, request_spec_free);
 }
 
+static void
+notify_spec_free (gpointer data)
+{
+  PlNotifySpec *spec = data;
+
+  g_free (spec->content_type);
+  g_clear_pointer (&spec->body, g_bytes_unref);
+  g_free (spec->reason);
+  g_free (spec);
+}
+
+static void
+run_notify (PlNode  *node,
+            gpointer data)
+{
+  PlUserAgent *self = PL_USER_AGENT (node);
+  PlNotifySpec *spec = data;
+  PlNotifier *notifier = NULL;
+  g_autofree char *event = NULL;
+  sip_t *sub;
+
+  for (guint i = self->notifiers->len; i-- > 0 && notifier == NULL;)
+    if (pl_notifier_is_active (g_ptr_array_index (self->notifiers, i)))
+      notifier = g_ptr_array_index (self->notifiers, i);
+  if (notifier == NULL)
+    {
+      pl_node_app_event (node, "error", "notify: no active subscription");
+      return;
+    }
+  sub = pl_notifier_get_subscribe (notifier);
+  /* RFC 3265 §7.2.1: the NOTIFY's Event is the SUBSCRIBE's. */
+  event = sip_header_as_string (NULL, (sip_header_t *) sub->sip_event);
+  pl_notifier_notify (notifier, event, spec->body ? spec->content_type : NULL, spec->body,
+                      spec->terminate, spec->reason, NULL, NULL);
+}
+
+/* <notify node="ps" content-type="application/pidf+xml" body-file="..."
+ *         state="active|terminated" reason="noresource"/> in the newest
+ * subscription still active. */
+static PlAction *
+parse_notify (PlNode        *node,
+              PlXmlContext  *ctx,
+              xmlNode       *element,
+              GError       **error)
+{
+  static const char *const attrs[] = { "node", "content-type", "body", "body-file", "state",
+                                       "reason", NULL };
+  static const char *const states[] = { "active", "terminated", NULL };
+  const char *body = pl_xml_attr (element, "body");
+  const char *file = pl_xml_attr (element, "body-file");
+  PlNotifySpec *spec;
+  int state;
+
+  if (!pl_xml_check_attrs (ctx, element, attrs, error)
+      || !pl_xml_attr_enum (ctx, element, "state", states, 0, &state, error))
+    return NULL;
+  if (PL_USER_AGENT (node)->events == NULL)
+    return pl_xml_error (ctx, error, element, NULL,
+                         "<notify>: node '%s' takes no subscriptions; give it events=\"presence\"",
+                         pl_node_get_id (node)), NULL;
+  if ((body || file) && pl_xml_attr (element, "content-type") == NULL)
+    return pl_xml_error (ctx, error, element, NULL,
+                         "<notify> with a body needs content-type"), NULL;
+  spec = g_new0 (PlNotifySpec, 1);
+  spec->content_type = g_strdup (pl_xml_attr (element, "content-type"));
+  spec->terminate = state == 1;
+  spec->reason = g_strdup (pl_xml_attr (element, "reason"));
+  if (file)
+    {
+      g_autofree char *path = pl_xml_context_resolve (ctx, file);
+      g_autoptr (GError) local = NULL;
+      char *contents = NULL;
+      gsize len = 0;
+
+      if (!g_file_get_contents (path, &contents, &len, &local))
+        {
+          notify_spec_free (spec);
+          return pl_xml_error (ctx, error, element, "body-file",
+                               "attribute 'body-file': cannot read '%s': %s", path,
+                               local->message), NULL;
+        }
+      spec->body = g_bytes_new_take (contents, len);
+    }
+  else if (body)
+    spec->body = g_bytes_new (body, strlen (body));
+  return pl_action_new (node, "notify", run_notify, spec, notify_spec_free);
+}
+
 static PlAction *
 pl_user_agent_parse_action (PlNode        *node,
                             PlXmlContext  *ctx,
@@ -698,6 +846,8 @@ pl_user_agent_parse_action (PlNode        *node,
 
   if (g_str_equal (verb, "request"))
     return parse_request (node, ctx, element, error);
+  if (g_str_equal (verb, "notify"))
+    return parse_notify (node, ctx, element, error);
   if (g_str_equal (verb, "bye") || g_str_equal (verb, "cancel"))
     {
       if (!pl_xml_check_attrs (ctx, element, plain, error))
@@ -706,7 +856,7 @@ pl_user_agent_parse_action (PlNode        *node,
                             NULL);
     }
   pl_xml_error (ctx, error, element, NULL,
-                "a 'ua' node has no action <%s>: expected <request>, <bye> or <cancel>", verb);
+                "a 'ua' node has no action <%s>: expected <request>, <notify>, <bye> or <cancel>", verb);
   return NULL;
 }
 
@@ -716,6 +866,8 @@ pl_user_agent_finalize (GObject *object)
   PlUserAgent *self = PL_USER_AGENT (object);
 
   g_free (self->user);
+  g_strfreev (self->events);
+  g_clear_pointer (&self->notifiers, g_ptr_array_unref);
   g_clear_pointer (&self->answers, g_ptr_array_unref);
   g_clear_pointer (&self->dialogs, g_ptr_array_unref);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
@@ -744,6 +896,7 @@ pl_user_agent_init (PlUserAgent *self)
   self->answers = g_ptr_array_new_with_free_func (answer_free);
   self->dialogs = g_ptr_array_new_with_free_func (ua_dialog_free);
   self->pending = g_ptr_array_new_with_free_func (pending_free);
+  self->notifiers = g_ptr_array_new_with_free_func ((GDestroyNotify) pl_notifier_free);
   /* Built without a scenario (tests, benchmark): answer 200 to anything. */
   fallback->codes = g_array_new (FALSE, FALSE, sizeof (int));
   g_array_append_val (fallback->codes, (int) { 200 });

@@ -54,6 +54,8 @@
 /* Largest TCP payload per segment; bigger messages are split. */
 #define TCP_MAX_SEGMENT 65000
 #define MSRP_PORT 2855
+/* RFC 7230 §2.7.1: the default port of "http" URIs. */
+#define HTTP_PORT 80
 #define EPHEMERAL_BASE 49152
 
 /* One TCP connection. Side 0 opened it, side 1 listened. */
@@ -411,6 +413,8 @@ listen_port (Pcap       *self,
 {
   if (g_str_equal (proto, "msrp"))
     return MSRP_PORT;
+  if (g_str_equal (proto, "http"))
+    return HTTP_PORT;
   return self->v4[node].port;
 }
 
@@ -560,7 +564,9 @@ on_transmission (Pcap               *self,
   gsize len = 0;
   const guint8 *data = g_bytes_get_data (ev->wire, &len);
 
-  if (ev->transport == PL_TRANSPORT_TCP)
+  /* HTTP runs over TCP only (RFC 7230 §2.1), whatever the link's
+   * transport says for SIP. */
+  if (ev->transport == PL_TRANSPORT_TCP || g_strcmp0 (ev->proto, "http") == 0)
     {
       info.conn = tcp_connect (self, ev);
       info.side = ev->from == info.conn->opener ? 0 : 1;

@@ -836,6 +836,63 @@ test_pcapng_large (void)
 }
 
 static void
+test_pcapng_http (void)
+{
+  static const char get[] = "GET /basic-phone.rdf HTTP/1.1\r\nHost: uaprof.home1.net\r\n\r\n";
+  static const char ok[] = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+                           "Content-Length: 2\r\n\r\nhi";
+  static const char *const http_fields[] = {
+    "-Y", "http", "-T", "fields", "-e", "tcp.srcport", "-e", "tcp.dstport",
+    "-e", "http.request.method", "-e", "http.response.code", NULL };
+  static const char *const expected[] = {
+    "syn for hop 1", "syn-ack for hop 1", "ack for hop 1", "send hop 1", "ack of hop 1",
+    "send hop 2", "ack of hop 2",
+  };
+  g_autoptr(PlTrace) trace = pl_trace_new ();
+  g_autoptr(GBytes) request = g_bytes_new_static (get, sizeof (get) - 1);
+  g_autoptr(GBytes) response = g_bytes_new_static (ok, sizeof (ok) - 1);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GPtrArray) comments = NULL;
+  g_autofree char *tshark = g_find_program_in_path ("tshark");
+  g_autofree char *path = NULL;
+  g_autofree char *out = NULL;
+
+  g_test_summary ("pcapng: proto http goes over TCP to port 80 even on a UDP link, and "
+                  "tshark dissects it as HTTP");
+
+  pl_trace_set_node (trace, 0, "psa", "psadm1.home1.net");
+  pl_trace_set_node (trace, 1, "uaprof", "uaprof.home1.net");
+  pl_trace_commit (trace, pl_trace_begin_message (trace, 0, PL_EVENT_SEND, 0, 1,
+                                                  PL_TRANSPORT_UDP, "http", 1, request,
+                                                  "GET /basic-phone.rdf"));
+  pl_trace_commit (trace, pl_trace_begin_message (trace, 1000, PL_EVENT_DELIVER, 0, 1,
+                                                  PL_TRANSPORT_UDP, "http", 1, request,
+                                                  "GET /basic-phone.rdf"));
+  pl_trace_commit (trace, pl_trace_begin_message (trace, 2000, PL_EVENT_SEND, 1, 0,
+                                                  PL_TRANSPORT_UDP, "http", 2, response,
+                                                  "200 OK"));
+  pl_trace_commit (trace, pl_trace_begin_message (trace, 3000, PL_EVENT_DELIVER, 1, 0,
+                                                  PL_TRANSPORT_UDP, "http", 2, response,
+                                                  "200 OK"));
+  bytes = export (trace, pl_export_pcapng);
+  comments = walk_pcapng (bytes);
+  g_assert_cmpuint (comments->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < comments->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (comments, i), ==, expected[i]);
+
+  if (tshark == NULL)
+    {
+      g_test_skip ("tshark is not installed");
+      return;
+    }
+  path = write_capture (trace);
+  out = run_tshark (path, http_fields);
+  g_assert_cmpstr (out, ==, "49152\t80\tGET\t\n80\t49152\t\t200\n");
+  check_tshark_clean (path);
+  g_unlink (path);
+}
+
+static void
 test_odd_input (void)
 {
   static const ExportFunc funcs[] = { pl_export_jsonl, pl_export_ladder, pl_export_pcapng };
@@ -906,6 +963,7 @@ main (int   argc,
   g_test_add ("/pl/export/pcapng/tshark", Fixture, NULL,
               fixture_setup, test_pcapng_tshark, fixture_teardown);
   g_test_add_func ("/pl/export/pcapng/large", test_pcapng_large);
+  g_test_add_func ("/pl/export/pcapng/http", test_pcapng_http);
   g_test_add_func ("/pl/export/odd-input", test_odd_input);
 
   return g_test_run ();

@@ -1,0 +1,477 @@
+/* pl-sender-capabilities.c: the Push Sender agent's capability store.
+ *
+ * 2006 draft §8: the sender "SHOULD make the capability information
+ * available to applications". The presence watch (pl-sender-presence.c)
+ * hands over the <od:device-profile> URLs of a presentity's devices; each
+ * is "an HTTP URL" of the device's UAProf descriptor (§8.1.3.3), fetched
+ * here with an HTTP GET (pl-http.h) from the node that has the URL's host
+ * (pl-uaprof-server.c). The content types a profile accepts are kept per
+ * public identity, and a push of a type no device of the recipient is
+ * known to accept is not attempted (requirements use case E, alternative
+ * flow 2, 002_… §5.5.6).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "pl-sender"
+
+#include <string.h>
+
+#include "pl-http.h"
+#include "pl-sender-presence-private.h"
+#include "pl-uaprof.h"
+#include "pl-wire.h"
+
+/* A fetch nobody answers leaves the capability unknown after this. */
+#define FETCH_TIMEOUT PL_SEC (30)
+/* What a UAProf server answers: RDF/XML (RFC 3870), or plain XML as
+ * deployed UAProf servers commonly label it. */
+#define PROFILE_ACCEPT "application/rdf+xml, application/xml, text/xml"
+
+typedef struct {
+  char *url;
+  PlUaprof *uaprof;       /* NULL: capabilities unknown */
+} PlDevice;
+
+typedef struct {
+  char *public_id;        /* canonical */
+  GPtrArray *devices;     /* PlDevice*, in the document's device order */
+} PlPresentity;
+
+typedef struct {
+  PlSender *self;
+  char *public_id;
+  char *url;
+  PlNode *server;
+  GBytes *request;
+  PlTimer *timeout;
+  gboolean sent;
+} PlFetch;
+
+static void send_next_fetch (PlSender *self,
+                             PlNode   *server);
+
+/* ---- store ---- */
+
+static void
+device_free (gpointer data)
+{
+  PlDevice *d = data;
+
+  g_free (d->url);
+  g_clear_pointer (&d->uaprof, pl_uaprof_free);
+  g_free (d);
+}
+
+void
+_pl_sender_presentity_free (gpointer data)
+{
+  PlPresentity *p = data;
+
+  g_free (p->public_id);
+  g_ptr_array_unref (p->devices);
+  g_free (p);
+}
+
+void
+_pl_sender_fetch_free (gpointer data)
+{
+  PlFetch *f = data;
+
+  pl_node_cancel_timer (PL_NODE (f->self), &f->timeout);
+  g_free (f->public_id);
+  g_free (f->url);
+  g_clear_pointer (&f->request, g_bytes_unref);
+  g_free (f);
+}
+
+static PlPresentity *
+find_presentity (PlSender   *self,
+                 const char *public_id,
+                 gboolean    create)
+{
+  GPtrArray *all = self->presence->presentities;
+  PlPresentity *p;
+
+  for (guint i = 0; i < all->len; i++)
+    if (g_str_equal (((PlPresentity *) g_ptr_array_index (all, i))->public_id, public_id))
+      return g_ptr_array_index (all, i);
+  if (!create)
+    return NULL;
+  p = g_new0 (PlPresentity, 1);
+  p->public_id = g_strdup (public_id);
+  p->devices = g_ptr_array_new_with_free_func (device_free);
+  g_ptr_array_add (all, p);
+  return p;
+}
+
+/* ---- fetching device profiles (§8.1.3.3) ---- */
+
+static void
+fetch_error (PlSender   *self,
+             const char *public_id,
+             const char *url,
+             const char *problem)
+{
+  PlNode *node = PL_NODE (self);
+  PlTraceEvent *event = pl_node_begin_event (node, PL_EVENT_APP, "error");
+
+  pl_trace_event_add_string (event, "presentity", public_id);
+  pl_trace_event_add_string (event, "profile", url);
+  pl_trace_event_add_string (event, "detail", problem);
+  pl_trace_event_add_string (event, "capabilities", "unknown");
+  pl_node_commit_event (node, event);
+}
+
+static PlDevice *
+find_device (PlSender   *self,
+             const char *public_id,
+             const char *url)
+{
+  PlPresentity *p = find_presentity (self, public_id, FALSE);
+
+  for (guint i = 0; p && i < p->devices->len; i++)
+    if (g_str_equal (((PlDevice *) g_ptr_array_index (p->devices, i))->url, url))
+      return g_ptr_array_index (p->devices, i);
+  return NULL;
+}
+
+static void
+record_capabilities (PlSender   *self,
+                     const char *public_id,
+                     const char *url,
+                     PlUaprof   *uaprof)
+{
+  PlNode *node = PL_NODE (self);
+  PlTraceEvent *event = pl_node_begin_event (node, PL_EVENT_APP, "capabilities");
+  g_autofree char *types = g_strjoinv (" ", (char **) pl_uaprof_get_content_types (uaprof));
+  g_autofree char *apps = g_strjoinv (" ", (char **) pl_uaprof_get_push_app_ids (uaprof));
+
+  pl_trace_event_add_string (event, "presentity", public_id);
+  pl_trace_event_add_string (event, "profile", url);
+  pl_trace_event_add_string (event, "accept", types);
+  pl_trace_event_add_string (event, "push-apps", apps);
+  pl_node_commit_event (node, event);
+}
+
+static void
+fetch_done (PlFetch *f)
+{
+  PlSender *self = f->self;
+  PlNode *server = f->server;
+
+  g_ptr_array_remove (self->presence->fetches, f);
+  send_next_fetch (self, server);
+}
+
+static void
+on_fetch_timeout (gpointer data)
+{
+  PlFetch *f = data;
+
+  f->timeout = NULL;
+  fetch_error (f->self, f->public_id, f->url, "no HTTP answer to the GET");
+  fetch_done (f);
+}
+
+static void
+send_next_fetch (PlSender *self,
+                 PlNode   *server)
+{
+  GPtrArray *all = self->presence->fetches;
+  PlFetch *next = NULL;
+  PlNode *node = PL_NODE (self);
+  g_autofree char *label = NULL;
+  g_autoptr (PlHttpMessage) parsed = NULL;
+  PlTraceEvent *event;
+
+  /* RFC 7230 §6.3.2: answers come in the order of the requests; one at
+   * a time per server keeps each answer with its URL. */
+  for (guint i = 0; i < all->len; i++)
+    {
+      PlFetch *f = g_ptr_array_index (all, i);
+
+      if (f->server != server)
+        continue;
+      if (f->sent)
+        return;
+      if (next == NULL)
+        next = f;
+    }
+  if (next == NULL)
+    return;
+  next->sent = TRUE;
+  parsed = pl_http_parse (next->request, NULL);
+  g_assert (parsed != NULL);
+  label = pl_http_message_label (parsed);
+  event = pl_node_begin_event (node, PL_EVENT_APP, "profile-fetch");
+  pl_trace_event_add_string (event, "presentity", next->public_id);
+  pl_trace_event_add_string (event, "profile", next->url);
+  pl_trace_event_add_string (event, "server", pl_node_get_id (server));
+  pl_node_commit_event (node, event);
+  next->timeout = pl_node_add_timer (node, FETCH_TIMEOUT, on_fetch_timeout, next, NULL);
+  pl_sim_transmit (pl_node_get_sim (node), node, server, PL_EVENT_SEND, "http", next->request,
+                   label);
+}
+
+static void
+start_fetch (PlSender   *self,
+             const char *public_id,
+             const char *url)
+{
+  PlNode *node = PL_NODE (self);
+  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *target = NULL;
+  g_autofree char *host = NULL;
+  g_autofree char *name = NULL;
+  const char *path;
+  PlNode *server;
+  PlFetch *f;
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      fetch_error (self, public_id, url, "the device-profile is not an HTTP URL with a host");
+      return;
+    }
+  if (g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") != 0)
+    {
+      fetch_error (self, public_id, url, "only http: device profiles are fetched (no TLS here)");
+      return;
+    }
+  /* The virtual DNS: the node whose host is the URL's (any SIP port);
+   * an IPv6 literal is named with its brackets there and in Host. */
+  name = strchr (g_uri_get_host (uri), ':') ? g_strdup_printf ("[%s]", g_uri_get_host (uri))
+                                            : g_strdup (g_uri_get_host (uri));
+  server = pl_sim_resolve (pl_node_get_sim (node), name, 0);
+  if (server == NULL)
+    {
+      g_autofree char *problem = g_strdup_printf ("no node has the host %s",
+                                                  name);
+
+      fetch_error (self, public_id, url, problem);
+      return;
+    }
+  path = *g_uri_get_path (uri) ? g_uri_get_path (uri) : "/";
+  target = g_uri_get_query (uri) ? g_strdup_printf ("%s?%s", path, g_uri_get_query (uri))
+                                 : g_strdup (path);
+  f = g_new0 (PlFetch, 1);
+  f->self = self;
+  f->public_id = g_strdup (public_id);
+  f->url = g_strdup (url);
+  f->server = server;
+  /* RFC 7230 §5.4: Host is the URL's authority, its port included. */
+  host = g_uri_get_port (uri) > 0 ? g_strdup_printf ("%s:%d", name, g_uri_get_port (uri))
+                                  : g_strdup (name);
+  f->request = pl_http_build_request ("GET", host, target, PROFILE_ACCEPT);
+  g_ptr_array_add (self->presence->fetches, f);
+  send_next_fetch (self, server);
+}
+
+static gboolean
+is_profile_type (const char *type)
+{
+  g_auto (GStrv) ranges = g_strsplit (PROFILE_ACCEPT, ", ", -1);
+
+  for (guint i = 0; ranges[i]; i++)
+    if (pl_wire_media_range_matches (ranges[i], type))
+      return TRUE;
+  return FALSE;
+}
+
+/* An HTTP answer from @from: the one fetch in flight to it. */
+void
+_pl_sender_presence_http (PlSender *self,
+                          PlNode   *from,
+                          GBytes   *bytes)
+{
+  GPtrArray *all = self->presence->fetches;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PlHttpMessage) response = NULL;
+  g_autoptr (PlUaprof) uaprof = NULL;
+  g_autofree char *problem = NULL;
+  PlFetch *f = NULL;
+  PlDevice *device;
+  const char *type;
+  GBytes *body;
+
+  for (guint i = 0; i < all->len && f == NULL; i++)
+    {
+      PlFetch *candidate = g_ptr_array_index (all, i);
+
+      if (candidate->server == from && candidate->sent)
+        f = candidate;
+    }
+  if (f == NULL)
+    {
+      pl_node_app_event (PL_NODE (self), "error", "HTTP bytes from %s answer no fetch of ours",
+                         pl_node_get_id (from));
+      return;
+    }
+  pl_node_cancel_timer (PL_NODE (self), &f->timeout);
+
+  response = pl_http_parse (bytes, &error);
+  type = response ? pl_http_message_get_header (response, "Content-Type") : NULL;
+  if (response == NULL)
+    problem = g_strdup_printf ("malformed HTTP answer: %s", error->message);
+  else if (pl_http_message_is_request (response))
+    problem = g_strdup ("an HTTP request where its answer was expected");
+  else if (pl_http_message_get_status (response) != 200)
+    problem = g_strdup_printf ("GET answered %d %s", pl_http_message_get_status (response),
+                               pl_http_message_get_reason (response));
+  else if (type == NULL || !is_profile_type (type))
+    problem = g_strdup_printf ("the profile came as %s; expected %s", type ? type : "(no type)",
+                               PROFILE_ACCEPT);
+  else
+    {
+      gsize len;
+      const char *data;
+
+      body = pl_http_message_get_body (response);
+      data = g_bytes_get_data (body, &len);
+      uaprof = pl_uaprof_parse (data, len, f->url, &error);
+      if (uaprof == NULL)
+        problem = g_strdup_printf ("not a UAProf profile: %s", error->message);
+    }
+
+  device = find_device (self, f->public_id, f->url);
+  if (problem)
+    fetch_error (self, f->public_id, f->url, problem);
+  else if (device == NULL)
+    /* A later NOTIFY no longer lists the device. */
+    pl_node_app_event (PL_NODE (self), "error", "profile %s of %s arrived for a device "
+                       "presence no longer lists", f->url, f->public_id);
+  else
+    {
+      record_capabilities (self, f->public_id, f->url, uaprof);
+      g_clear_pointer (&device->uaprof, pl_uaprof_free);
+      device->uaprof = g_steal_pointer (&uaprof);
+    }
+  fetch_done (f);
+}
+
+void
+_pl_sender_capabilities_update (PlSender   *self,
+                                const char *public_id,
+                                char      **urls)
+{
+  PlPresentity *p = find_presentity (self, public_id, TRUE);
+  g_autoptr (GPtrArray) devices = g_ptr_array_new_with_free_func (device_free);
+  g_autoptr (GPtrArray) to_fetch = g_ptr_array_new ();
+
+  for (guint i = 0; urls[i]; i++)
+    {
+      PlDevice *d = NULL;
+
+      for (guint j = 0; j < devices->len; j++)
+        if (g_str_equal (((PlDevice *) g_ptr_array_index (devices, j))->url, urls[i]))
+          d = g_ptr_array_index (devices, j);
+      if (d)
+        continue;
+      for (guint j = 0; j < p->devices->len && d == NULL; j++)
+        {
+          PlDevice *old = g_ptr_array_index (p->devices, j);
+
+          if (g_str_equal (old->url, urls[i]))
+            d = g_ptr_array_steal_index (p->devices, j);
+        }
+      if (d == NULL)
+        {
+          d = g_new0 (PlDevice, 1);
+          d->url = g_strdup (urls[i]);
+        }
+      if (d->uaprof == NULL)
+        g_ptr_array_add (to_fetch, d->url);
+      g_ptr_array_add (devices, d);
+    }
+  g_ptr_array_unref (p->devices);
+  p->devices = g_steal_pointer (&devices);
+  for (guint i = 0; i < to_fetch->len; i++)
+    {
+      gboolean pending = FALSE;
+
+      for (guint j = 0; j < self->presence->fetches->len; j++)
+        {
+          PlFetch *f = g_ptr_array_index (self->presence->fetches, j);
+
+          pending |= g_str_equal (f->public_id, public_id)
+                     && g_str_equal (f->url, g_ptr_array_index (to_fetch, i));
+        }
+      if (!pending)
+        start_fetch (self, public_id, g_ptr_array_index (to_fetch, i));
+    }
+}
+
+/* ---- the capability check (use case E, alternative flow 2) ---- */
+
+gboolean
+_pl_sender_capability_allows (PlSender    *self,
+                              const char  *to,
+                              const char  *content_type,
+                              char       **reason)
+{
+  g_autofree char *public_id = _pl_sender_canonical_id_text (to);
+  PlPresentity *p = public_id ? find_presentity (self, public_id, FALSE) : NULL;
+  g_autoptr (GString) urls = NULL;
+
+  /* Unknown capabilities do not block a push: nothing says the device
+   * cannot take it. With several devices, one that takes it (or one
+   * still unknown) is enough: the core may route the push there. */
+  if (p == NULL || p->devices->len == 0)
+    return TRUE;
+  urls = g_string_new (NULL);
+  for (guint i = 0; i < p->devices->len; i++)
+    {
+      PlDevice *d = g_ptr_array_index (p->devices, i);
+
+      if (d->uaprof == NULL || pl_uaprof_accepts (d->uaprof, content_type))
+        return TRUE;
+      g_string_append_printf (urls, "%s%s", urls->len ? ", " : "", d->url);
+    }
+  /* 002_… §5.5.6 alternative flow 2a: "the delivery of the push message
+   * not being attempted ... if the user-agent is considered not
+   * compatible with the content". */
+  *reason = g_strdup_printf ("content type %s is not accepted by the device profile of %s (%s); "
+                             "delivery not attempted (use case E, alternative flow 2)",
+                             content_type, public_id, urls->str);
+  return FALSE;
+}
+
+/* ---- public API ---- */
+
+
+char **
+pl_sender_dup_accepted_types (PlSender   *self,
+                              const char *public_id)
+{
+  g_autofree char *key = NULL;
+  g_autoptr (GPtrArray) types = NULL;
+  PlPresentity *p;
+
+  g_return_val_if_fail (PL_IS_SENDER (self), NULL);
+  g_return_val_if_fail (public_id != NULL, NULL);
+
+  key = _pl_sender_canonical_id_text (public_id);
+  p = key ? find_presentity (self, key, FALSE) : NULL;
+  if (p == NULL || p->devices->len == 0)
+    return NULL;
+  types = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < p->devices->len; i++)
+    {
+      PlDevice *d = g_ptr_array_index (p->devices, i);
+      const char * const *accepted;
+
+      if (d->uaprof == NULL)
+        return NULL;
+      accepted = pl_uaprof_get_content_types (d->uaprof);
+      for (guint j = 0; accepted[j]; j++)
+        {
+          gboolean seen = FALSE;
+
+          for (guint k = 0; k < types->len && !seen; k++)
+            seen = g_ascii_strcasecmp (g_ptr_array_index (types, k), accepted[j]) == 0;
+          if (!seen)
+            g_ptr_array_add (types, g_strdup (accepted[j]));
+        }
+    }
+  g_ptr_array_add (types, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&types), FALSE);
+}
