@@ -8,6 +8,7 @@
 #include "pl-hss.h"
 #include "pl-models.h"
 #include "pl-node.h"
+#include "pl-presence.h"
 #include "pl-proxy.h"
 #include "pl-receiver.h"
 #include "pl-sender.h"
@@ -31,6 +32,7 @@ pl_models_register (void)
       pl_node_kind_register ("hss", PL_TYPE_HSS, "Home Subscriber Server: IMS subscriptions with TS 29.228 iFC");
       pl_node_kind_register ("sender", PL_TYPE_SENDER, "Push Sender agent: third-party REGISTER, MESSAGE push, Appendix C delivery status");
       pl_node_kind_register ("receiver", PL_TYPE_RECEIVER, "Push Receiver agent: registers push applications, checks and takes pushes (§6.3.1, §7.2)");
+      pl_node_kind_register ("presence", PL_TYPE_PRESENCE, "presence server: PUBLISH (RFC 3903), SUBSCRIBE/NOTIFY presence (RFC 3856) with PIDF and the OMA device-profile (§8)");
       g_once_init_leave (&done, 1);
     }
 }
