@@ -305,8 +305,10 @@ _pl_presence_publish (PlPresence  *self,
     }
   else
     {
+      char *etag = new_etag (self);  /* before the old one goes: unique */
+
       previous = g_steal_pointer (&pub->etag);
-      pub->etag = new_etag (self);
+      pub->etag = etag;
       state = document ? "modified" : "refreshed";
     }
   if (document)
