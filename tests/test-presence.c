@@ -628,7 +628,7 @@ tmp_file_clear (TmpFile *tmp)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TmpFile, tmp_file_clear)
 
 static PlScenario *
-load_scenario (const char *ue_attrs, const char *timeline, const char *alter)
+load_scenario (const char *ps_attrs, const char *ue_attrs, const char *timeline, const char *alter)
 {
   g_auto (TmpFile) tmp = { 0 };
   g_autoptr (GError) error = NULL;
@@ -637,7 +637,7 @@ load_scenario (const char *ue_attrs, const char *timeline, const char *alter)
     "<scenario name=\"presence\" dialect=\"oma-2006\">\n"
     "  <network latency=\"10ms\">\n"
     "    <node id=\"registrar\" kind=\"ua\" host=\"registrar.home1.net\"/>\n"
-    "    <node id=\"ps\" kind=\"presence\" host=\"home1.net\"/>\n"
+    "    <node id=\"ps\" kind=\"presence\" host=\"home1.net\" %s/>\n"
     "    <node id=\"ue\" kind=\"receiver\" host=\"ue.home1.net\" registrar=\"sip:registrar.home1.net\""
     " %s>\n"
     "      <identity public=\"" JOHN "\"/>\n"
@@ -647,7 +647,7 @@ load_scenario (const char *ue_attrs, const char *timeline, const char *alter)
     "  </network>\n"
     "  <timeline>\n%s  </timeline>\n"
     "  <alter>\n%s  </alter>\n"
-    "</scenario>\n", ue_attrs, timeline, alter ? alter : "");
+    "</scenario>\n", ps_attrs, ue_attrs, timeline, alter ? alter : "");
   PlScenario *scenario;
 
   pl_models_register ();
@@ -699,7 +699,7 @@ static void
 test_receiver_source (void)
 {
   g_autoptr (PlScenario) scenario = load_scenario (
-    "device-profile=\"http://example.com/UAProf/d123r100.xml\" publish-expires=\"120\""
+    "", "device-profile=\"http://example.com/UAProf/d123r100.xml\" publish-expires=\"120\""
     " instance=\"urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6\"",
     "    <at t=\"0\"><register node=\"ue\"/></at>\n"
     "    <at t=\"100s\"><register node=\"ue\" apps=\"0x05\"/></at>\n"
@@ -760,7 +760,7 @@ static void
 test_receiver_412 (void)
 {
   g_autoptr (PlScenario) scenario = load_scenario (
-    "device-profile=\"http://example.com/UAProf/d123r100.xml\" publish-expires=\"120\"",
+    "", "device-profile=\"http://example.com/UAProf/d123r100.xml\" publish-expires=\"120\"",
     "    <at t=\"0\"><register node=\"ue\"/></at>\n",
     "    <rule on=\"deliver\" at=\"ps\" request=\"PUBLISH\" header=\"SIP-If-Match\" nth=\"1\""
     " action=\"set-header\" name=\"SIP-If-Match\" value=\"stale\"/>\n");
@@ -786,6 +786,42 @@ test_receiver_412 (void)
   g_assert_cmpuint (pl_presence_get_n_publications (ps, JOHN), ==, 2);
   device = g_strdup (strstr (body_of (sent, 2), "<pdm:deviceID>urn:uuid:"));
   g_assert_nonnull (device);
+}
+
+static void
+test_receiver_423 (void)
+{
+  g_autoptr (PlScenario) scenario = load_scenario (
+    "min-expires=\"600\"", "publish=\"true\" publish-expires=\"30\"",
+    "    <at t=\"0\"><register node=\"ue\"/></at>\n"
+    "    <at t=\"10s\"><unpublish node=\"ue\"/></at>\n", NULL);
+  PlSim *sim = pl_scenario_get_sim (scenario);
+  PlPresence *ps = PL_PRESENCE (pl_sim_find_node (sim, "ps"));
+  g_autoptr (GPtrArray) sent = NULL;
+  g_autofree char *first = NULL, *second = NULL, *third = NULL;
+
+  g_test_summary ("RFC 3903 §6 step 5: a PUBLISH below the compositor's minimum gets 423 and the "
+                  "receiver asks again for Min-Expires; publish=\"true\" without a "
+                  "device-profile publishes a device without one; <unpublish> removes it");
+
+  pl_scenario_start (scenario);
+  pl_scheduler_set_end (pl_sim_get_scheduler (sim), PL_SEC (5));
+  pl_scheduler_run (pl_sim_get_scheduler (sim));
+  g_assert_cmpuint (pl_presence_get_n_publications (ps, JOHN), ==, 1);
+  pl_scheduler_set_end (pl_sim_get_scheduler (sim), PL_SEC (20));
+  pl_scheduler_run (pl_sim_get_scheduler (sim));
+
+  sent = sent_publishes (sim, "ue");
+  g_assert_cmpuint (sent->len, ==, 3);
+  first = header_of (sent, 0, "Expires");
+  second = header_of (sent, 1, "Expires");
+  third = header_of (sent, 2, "Expires");
+  g_assert_cmpstr (first, ==, "30");
+  g_assert_cmpstr (second, ==, "600");
+  g_assert_cmpstr (third, ==, "0");
+  g_assert_null (strstr (body_of (sent, 1), "device-profile"));
+  g_assert_nonnull (strstr (body_of (sent, 1), "<pdm:deviceID>"));
+  g_assert_cmpuint (pl_presence_get_n_publications (ps, JOHN), ==, 0);
 }
 
 static void
@@ -829,6 +865,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/presence/subscribe/interval", test_subscribe_interval);
   g_test_add_func ("/presence/receiver/source", test_receiver_source);
   g_test_add_func ("/presence/receiver/412", test_receiver_412);
+  g_test_add_func ("/presence/receiver/423", test_receiver_423);
   g_test_add_func ("/presence/receiver/bad-profile", test_receiver_bad_profile);
   return g_test_run ();
 }
