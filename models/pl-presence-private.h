@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 
 #define PL_PRESENCE_EVENT "presence"
 
-/* One publication of event state (RFC 3903 §2: identified by its
+/* One publication of event state (RFC 3903: identified by its
  * entity-tag, owned by one presentity). */
 typedef struct {
   PlPresence *self;

@@ -104,7 +104,8 @@ on_publication_expired (gpointer data)
   g_autofree char *presentity = g_strdup (pub->presentity);
 
   pub->timer = NULL;
-  /* RFC 3903 §5: state not refreshed in time is gone. */
+  /* RFC 3903 §6 step 5: the lifetime granted is over; state not
+   * refreshed in time is gone. */
   record_publication (pub, "expired", NULL, 0);
   g_ptr_array_remove (self->publications, pub);
   _pl_presence_state_changed (self, presentity, "expired");
@@ -164,7 +165,7 @@ read_body (PlPresence  *self,
   if (type == NULL || g_ascii_strcasecmp (type, PL_PIDF_CONTENT_TYPE) != 0)
     {
       /* RFC 3903 §6 step 6 (RFC 3261 §21.4.13): the presence package's
-       * format is PIDF (RFC 3856 §6.2). */
+       * format is PIDF (RFC 3856 §6.5). */
       msg_t *response = pl_server_txn_make_response (txn, 415, NULL);
       g_autofree char *reason = g_strdup_printf ("content type %s is not %s",
                                                  type ? type : "(none)", PL_PIDF_CONTENT_TYPE);
@@ -222,9 +223,9 @@ _pl_presence_publish (PlPresence  *self,
       _pl_presence_reply_bad_event (self, txn, "PUBLISH", sip);
       return;
     }
-  /* Step 3: a presentity's state is published by the presentity (RFC
-   * 3856 §6.6 in the other direction; TS 24.141 §5.3.1: the PS checks
-   * that the asserted identity is the presentity's). */
+  /* Step 3: the publisher must be authorized for the resource; here
+   * only the presentity itself (its asserted identity, RFC 3325) may
+   * publish its presence. */
   if (publisher && g_strcmp0 (publisher, presentity) != 0)
     {
       g_autofree char *reason = g_strdup_printf ("%s may not publish the presence of %s", publisher,

@@ -430,7 +430,7 @@ static gboolean
 accepts_pidf (const sip_accept_t *accept)
 {
   if (accept == NULL)
-    return TRUE;  /* RFC 3856 §6.2: PIDF is the package's default */
+    return TRUE;  /* RFC 3856 §6.5: PIDF is the package's default */
   for (const sip_accept_t *ac = accept; ac; ac = ac->ac_next)
     if (ac->ac_type && pl_wire_media_range_matches (ac->ac_type, PL_PIDF_CONTENT_TYPE)
         && !(ac->ac_q && g_ascii_strtod (ac->ac_q, NULL) <= 0))
@@ -492,7 +492,7 @@ subscribe_initial (PlPresence  *self,
 
       msg_header_add_make (response, NULL, sip_accept_class, PL_PIDF_CONTENT_TYPE);
       _pl_presence_reject (self, txn, response, "subscribe-rejected",
-                           "Accept does not take " PL_PIDF_CONTENT_TYPE " (RFC 3856 §6.2)");
+                           "Accept does not take " PL_PIDF_CONTENT_TYPE " (RFC 3856 §6.5)");
       return;
     }
   if (expires != 0 && expires < self->min_expires)

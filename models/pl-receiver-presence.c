@@ -192,7 +192,7 @@ build_publish (PlRxPresence *p,
   g_autofree char *preferred = _pl_receiver_name_addr (self->display, self->public_id);
   g_autofree char *value = g_strdup_printf ("%u", expires);
 
-  /* RFC 3903 §4.1: the Request-URI is the presentity, our public
+  /* RFC 3903 §4: the Request-URI is the presentity, our public
    * identity; A.4 step 5 sends it through the core like A.3 step 1. */
   msg_header_insert (msg, (msg_pub_t *) sip,
                      (msg_header_t *) sip_request_create (home, sip_method_publish, "PUBLISH",
@@ -406,13 +406,20 @@ _pl_receiver_presence_registered (PlReceiver *self)
 {
   PlRxPresence *p = self->presence;
   g_autofree char *document = NULL;
+  const char *held = NULL;
 
   if (p == NULL || !p->publish)
     return;
   /* §8: the presence source publishes once registered (A.4 step 5), and
    * again when what it publishes changed (the registered applications). */
   document = build_document (p);
-  if (p->etag && g_strcmp0 (document, p->published) == 0 && p->in_flight == OP_NONE)
+  /* What the compositor holds, or will once the PUBLISH in flight is
+   * answered. */
+  if (p->in_flight == OP_INITIAL || p->in_flight == OP_MODIFY)
+    held = p->sending;
+  else if (p->in_flight != OP_REMOVE && p->etag)
+    held = p->published;
+  if (p->next == OP_NONE && held && g_strcmp0 (document, held) == 0)
     return;
   run_op (p, OP_INITIAL);
 }
