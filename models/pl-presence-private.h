@@ -1,5 +1,6 @@
 /* pl-presence-private.h: what the presence server's files share
- * (pl-presence.c: configuration, policy, SUBSCRIBE/NOTIFY;
+ * (pl-presence.c: configuration, policy, identities, dispatch;
+ * pl-presence-watch.c: SUBSCRIBE/NOTIFY and the watchers;
  * pl-presence-publish.c: PUBLISH and the publications).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -26,7 +27,7 @@ typedef struct {
   PlTimer *timer;            /* expiry */
 } PlPsPublication;
 
-typedef struct _PlPsWatcher PlPsWatcher;  /* pl-presence.c */
+typedef struct _PlPsWatcher PlPsWatcher;  /* pl-presence-watch.c */
 
 struct _PlPresence {
   PlNode parent_instance;
@@ -44,8 +45,23 @@ struct _PlPresence {
 /* pl-presence.c */
 /* The address of record of @url ("sip:user@host"). */
 char     *_pl_presence_aor              (const url_t *url);
+/* The same from text (a URI or a name-addr), NULL if it is none. */
+char     *_pl_presence_aor_of_text      (const char *text);
+/* What the policy does with @watcher's subscriptions to @presentity. */
+PlPresenceAction _pl_presence_lookup_policy (PlPresence *self,
+                                             const char *presentity,
+                                             const char *watcher);
 /* Who sent @msg: the asserted identity (RFC 3325), else From. */
 char     *_pl_presence_sender           (msg_t *msg);
+/* pl-presence-watch.c */
+void      _pl_presence_watcher_free     (gpointer data);
+void      _pl_presence_subscribe        (PlPresence  *self,
+                                         PlServerTxn *txn,
+                                         msg_t       *msg,
+                                         sip_t       *sip);
+/* The policy changed: pending watchers it allows become active, those
+ * it blocks end (RFC 3265 §3.2.4 "rejected"). */
+void      _pl_presence_reevaluate       (PlPresence *self);
 /* The presentity's document changed: every active watcher gets it
  * (RFC 3856 §6.7). @why names the change for the trace. */
 void      _pl_presence_state_changed    (PlPresence *self,
