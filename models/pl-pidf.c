@@ -1481,6 +1481,21 @@ pl_pidf_tuple_set_timestamp (PlPidfTuple *tuple,
   tuple->c.timestamp = g_strdup (timestamp);
 }
 
+PlPidfPerson *
+pl_pidf_add_person (PlPidf     *pidf,
+                    const char *id)
+{
+  Component *person;
+
+  g_return_val_if_fail (pidf != NULL, NULL);
+  g_return_val_if_fail (is_xml_name (id), NULL);
+  g_return_val_if_fail (find_component (pidf, id) == NULL, NULL);
+
+  person = component_new (KIND_PERSON, id);
+  g_ptr_array_add (pidf->persons, person);
+  return (PlPidfPerson *) person;
+}
+
 PlPidfDevice *
 pl_pidf_add_device (PlPidf     *pidf,
                     const char *id,

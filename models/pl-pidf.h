@@ -118,6 +118,8 @@ void          pl_pidf_tuple_set_note      (PlPidfTuple *tuple,
                                            const char  *note);
 void          pl_pidf_tuple_set_timestamp (PlPidfTuple *tuple,
                                            const char  *timestamp);
+PlPidfPerson *pl_pidf_add_person           (PlPidf      *pidf,
+                                           const char  *id);
 PlPidfDevice *pl_pidf_add_device          (PlPidf      *pidf,
                                            const char  *id,
                                            const char  *device_id,

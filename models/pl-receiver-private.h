@@ -24,6 +24,7 @@ typedef struct {
 
 typedef struct _PlRxRegistration PlRxRegistration;  /* pl-receiver.c */
 typedef struct _PlRxSubscription PlRxSubscription;  /* pl-receiver-subscribe.c */
+typedef struct _PlRxPresence PlRxPresence;          /* pl-receiver-presence.c */
 
 struct _PlReceiver {
   PlNode parent_instance;
@@ -56,6 +57,7 @@ struct _PlReceiver {
   GStrv service_route;  /* RFC 3608: "<uri>" of the last 200 to REGISTER */
 
   GPtrArray *subscriptions;  /* PlRxSubscription*, at most one per app */
+  PlRxPresence *presence;    /* presence source (§8), or NULL */
 
   guint n_pushes;
 };
@@ -72,6 +74,8 @@ gboolean  _pl_receiver_check_uri         (PlXmlContext  *ctx,
                                           const char    *attr,
                                           gboolean       need_user,
                                           GError       **error);
+/* The +sip.instance URN registered, or NULL. */
+char     *_pl_receiver_instance_urn      (PlReceiver *self);
 gboolean  _pl_receiver_accepts_type      (const PlRxApp *app,
                                           const char    *type);
 /* Records "push-rejected" (with @method unless NULL) and sends @response. */
@@ -111,5 +115,21 @@ PlAction *_pl_receiver_parse_subscription_action (PlReceiver    *self,
                                                   PlXmlContext  *ctx,
                                                   xmlNode       *element,
                                                   GError       **error);
+
+/* pl-receiver-presence.c */
+void      _pl_receiver_presence_free     (PlRxPresence *presence);
+/* Attributes device-profile, publish, publish-expires of <node>. */
+gboolean  _pl_receiver_presence_configure (PlReceiver    *self,
+                                           PlXmlContext  *ctx,
+                                           xmlNode       *element,
+                                           GError       **error);
+/* After a successful (re-)registration / before a de-registration. */
+void      _pl_receiver_presence_registered    (PlReceiver *self);
+void      _pl_receiver_presence_deregistering (PlReceiver *self);
+/* <publish> and <unpublish> of the timeline. */
+PlAction *_pl_receiver_parse_presence_action (PlReceiver    *self,
+                                              PlXmlContext  *ctx,
+                                              xmlNode       *element,
+                                              GError       **error);
 
 G_END_DECLS

@@ -19,7 +19,10 @@
  *   </node>
  *
  * Actions: <register node [apps] [expires]/>, <deregister node/>,
- * <subscribe node app [expires] [uri]/>, <unsubscribe node app/>.
+ * <subscribe node app [expires] [uri]/>, <unsubscribe node app/>,
+ * <publish node [device-profile] [expires]/>, <unpublish node/>
+ * (presence source, pl-receiver-presence.c: attributes device-profile,
+ * publish, publish-expires).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -198,6 +201,12 @@ instance_urn (PlReceiver *self)
                           "%02x%02x%02x%02x%02x%02x",
                           b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9],
                           b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+char *
+_pl_receiver_instance_urn (PlReceiver *self)
+{
+  return instance_urn (self);
 }
 
 char *
@@ -443,6 +452,7 @@ registration_succeeded (PlReceiver       *self,
   if (temp_gruu)
     pl_trace_event_add_string (event, "temp-gruu", temp_gruu);
   pl_node_commit_event (node, event);
+  _pl_receiver_presence_registered (self);
 
   if (self->refresh && granted > 0)
     {
@@ -962,7 +972,8 @@ pl_receiver_configure (PlNode        *node,
                        GError       **error)
 {
   static const char *const attrs[] = { "id", "kind", "host", "outbound", "registrar", "expires",
-                                       "refresh", "instance", "contact-user", NULL };
+                                       "refresh", "instance", "contact-user", "device-profile",
+                                       "publish", "publish-expires", NULL };
   static const char *const identity_attrs[] = { "public", "private", "password", "display",
                                                 NULL };
   static const char *const whitelist_attrs[] = { "sender", NULL };
@@ -976,7 +987,8 @@ pl_receiver_configure (PlNode        *node,
       || !_pl_receiver_check_uri (ctx, element, "registrar", FALSE, error)
       || !pl_xml_attr_uint (ctx, element, "expires", DEFAULT_EXPIRES, 0, G_MAXUINT32, &expires,
                             error)
-      || !pl_xml_attr_bool (ctx, element, "refresh", FALSE, &self->refresh, error))
+      || !pl_xml_attr_bool (ctx, element, "refresh", FALSE, &self->refresh, error)
+      || !_pl_receiver_presence_configure (self, ctx, element, error))
     return FALSE;
   self->expires = (guint32) expires;
   pl_receiver_set_core (self, pl_xml_attr (element, "outbound"),
@@ -1154,6 +1166,8 @@ pl_receiver_parse_action (PlNode        *node,
     }
   if (g_str_equal (verb, "subscribe") || g_str_equal (verb, "unsubscribe"))
     return _pl_receiver_parse_subscription_action (self, ctx, element, error);
+  if (g_str_equal (verb, "publish") || g_str_equal (verb, "unpublish"))
+    return _pl_receiver_parse_presence_action (self, ctx, element, error);
   if (g_str_equal (verb, "deregister"))
     {
       if (!pl_xml_check_attrs (ctx, element, deregister_attrs, error))
@@ -1165,7 +1179,7 @@ pl_receiver_parse_action (PlNode        *node,
     }
   pl_xml_error (ctx, error, element, NULL,
                 "a 'receiver' node has no action <%s>: expected <register>, <deregister>, "
-                "<subscribe> or <unsubscribe>", verb);
+                "<subscribe>, <unsubscribe>, <publish> or <unpublish>", verb);
   return NULL;
 }
 
@@ -1176,6 +1190,7 @@ pl_receiver_finalize (GObject *object)
 
   pl_node_cancel_timer (PL_NODE (self), &self->refresh_timer);
   g_clear_pointer (&self->subscriptions, g_ptr_array_unref);
+  g_clear_pointer (&self->presence, _pl_receiver_presence_free);
   g_free (self->public_id);
   g_free (self->private_id);
   g_free (self->password);
@@ -1295,7 +1310,10 @@ pl_receiver_register (PlReceiver         *self,
       return;
     }
   if (expires == 0)
-    pl_node_cancel_timer (PL_NODE (self), &self->refresh_timer);
+    {
+      pl_node_cancel_timer (PL_NODE (self), &self->refresh_timer);
+      _pl_receiver_presence_deregistering (self);
+    }
 
   reg = g_new0 (PlRxRegistration, 1);
   if (apps)

@@ -206,6 +206,7 @@ struct _PlNotifier {
   guint32 max_expires;       /* caps refreshes as well as the first SUBSCRIBE */
   PlTime expires_at;
   gboolean terminated;
+  gboolean unauthorized;     /* pending: not yet authorized (RFC 3265 §3.1.6.1: 202) */
   PlTimer *expiry;
   GPtrArray *pending;        /* PendingNotify* */
 };
@@ -240,9 +241,10 @@ static void
 respond_with_expires (PlNode      *node,
                       PlServerTxn *txn,
                       sip_t       *creating,
-                      guint32      expires)
+                      guint32      expires,
+                      int          status)
 {
-  msg_t *response = pl_server_txn_make_response (txn, 200, NULL);
+  msg_t *response = pl_server_txn_make_response (txn, status, NULL);
   g_autofree char *value = g_strdup_printf ("%u", expires);
   g_autofree char *contact = g_strdup_printf ("<sip:%s>", pl_node_get_host (node));
 
@@ -256,11 +258,12 @@ respond_with_expires (PlNode      *node,
   pl_server_txn_respond (txn, response);
 }
 
-PlNotifier *
-pl_notifier_accept (PlNode      *node,
-                    PlServerTxn *txn,
-                    sip_t       *subscribe,
-                    guint32      max_expires)
+static PlNotifier *
+notifier_accept (PlNode      *node,
+                 PlServerTxn *txn,
+                 sip_t       *subscribe,
+                 guint32      max_expires,
+                 gboolean     pending)
 {
   PlNotifier *notifier = g_new0 (PlNotifier, 1);
   guint32 expires = subscribe->sip_expires ? subscribe->sip_expires->ex_delta : DEFAULT_EXPIRES;
@@ -269,18 +272,51 @@ pl_notifier_accept (PlNode      *node,
   expires = MIN (expires, max_expires);
   notifier->node = node;
   notifier->max_expires = max_expires;
+  notifier->unauthorized = pending;
   notifier->pending = g_ptr_array_new ();
   notifier->subscribe = msg_dup (pl_server_txn_get_request (txn));
   /* The To tag of our answers is the dialog's local tag. */
   probe = pl_server_txn_make_response (txn, 200, NULL);
   msg_destroy (probe);
   notifier->dialog = pl_dialog_new_uas (node, subscribe, pl_server_txn_get_to_tag (txn), 0);
-  respond_with_expires (node, txn, subscribe, expires);
+  /* RFC 3265 §3.1.6.1: 202 when the subscription is not yet
+   * authorized. */
+  respond_with_expires (node, txn, subscribe, expires, pending ? 202 : 200);
   if (expires == 0)
     notifier->terminated = TRUE;
   else
     arm_expiry (notifier, expires);
   return notifier;
+}
+
+PlNotifier *
+pl_notifier_accept (PlNode      *node,
+                    PlServerTxn *txn,
+                    sip_t       *subscribe,
+                    guint32      max_expires)
+{
+  return notifier_accept (node, txn, subscribe, max_expires, FALSE);
+}
+
+PlNotifier *
+pl_notifier_accept_pending (PlNode      *node,
+                            PlServerTxn *txn,
+                            sip_t       *subscribe,
+                            guint32      max_expires)
+{
+  return notifier_accept (node, txn, subscribe, max_expires, TRUE);
+}
+
+void
+pl_notifier_activate (PlNotifier *notifier)
+{
+  notifier->unauthorized = FALSE;
+}
+
+gboolean
+pl_notifier_is_pending (PlNotifier *notifier)
+{
+  return notifier->unauthorized && !notifier->terminated;
 }
 
 void
@@ -332,7 +368,7 @@ pl_notifier_refresh (PlNotifier  *notifier,
       pl_server_txn_reply (txn, 481, NULL);
       return;
     }
-  respond_with_expires (notifier->node, txn, NULL, expires);
+  respond_with_expires (notifier->node, txn, NULL, expires, notifier->unauthorized ? 202 : 200);
   if (expires == 0)
     {
       /* RFC 3265 §3.2.4: an unsubscribe is answered by a last NOTIFY. */
@@ -398,7 +434,8 @@ pl_notifier_notify (PlNotifier     *notifier,
       state = reason ? g_strdup_printf ("terminated;reason=%s", reason) : g_strdup ("terminated");
     }
   else
-    state = g_strdup_printf ("active;expires=%" G_GINT64_FORMAT,
+    state = g_strdup_printf ("%s;expires=%" G_GINT64_FORMAT,
+                             notifier->unauthorized ? "pending" : "active",
                              MAX (left, 0) / G_USEC_PER_SEC);
   pl_wire_add_header (msg, "Subscription-State", state);
   if (event)

@@ -68,6 +68,14 @@ PlNotifier   *pl_notifier_accept       (PlNode      *node,
                                         PlServerTxn *txn,
                                         sip_t       *subscribe,
                                         guint32      max_expires);
+/* The same for a subscription not yet authorized (RFC 3265 §3.1.6.1):
+ * 202, and NOTIFYs say "pending" until pl_notifier_activate(). */
+PlNotifier   *pl_notifier_accept_pending (PlNode      *node,
+                                          PlServerTxn *txn,
+                                          sip_t       *subscribe,
+                                          guint32      max_expires);
+void          pl_notifier_activate     (PlNotifier *notifier);
+gboolean      pl_notifier_is_pending   (PlNotifier *notifier);
 void          pl_notifier_free         (PlNotifier *notifier);
 /* Is @request (a refreshing SUBSCRIBE) of this dialog? */
 gboolean      pl_notifier_matches      (PlNotifier *notifier,

@@ -179,6 +179,22 @@ on_response (PlClientTxn *txn,
   int status = sip->sip_status->st_status;
 
   record_response (self, txn, sip);
+  if (sip->sip_cseq->cs_method == sip_method_subscribe)
+    {
+      /* RFC 3265 §3.1.4.1: a 2xx to SUBSCRIBE makes the dialog its
+       * NOTIFYs come in (answered like any request in a dialog). */
+      if (status >= 200 && status < 300 && !pl_client_txn_is_local_response (txn)
+          && find_dialog (self, sip) == NULL)
+        {
+          PlUaDialog *d = g_new0 (PlUaDialog, 1);
+
+          d->self = self;
+          d->dialog = pl_dialog_new_uac (PL_NODE (self),
+                                         sip_object (pl_client_txn_get_request (txn)), sip);
+          g_ptr_array_add (self->dialogs, d);
+        }
+      return;
+    }
   if (sip->sip_cseq->cs_method != sip_method_invite)
     return;
   if (status >= 200)
