@@ -163,21 +163,16 @@ binding_key (const PlBinding *b)
   return g_strdup (b->instance ? b->instance : b->uri);
 }
 
-/* The registrar's bindings of @a now (never NULL; not owned). */
+/* The registrar's bindings of @a now (not owned), or NULL when none. */
 static GPtrArray *
 current_bindings (RegAor *a)
 {
-  static GPtrArray *none;
   g_autofree char *copy = g_strdup (a->aor);
   url_t url[1];
-  GPtrArray *bindings = NULL;
 
-  if (none == NULL)
-    none = g_ptr_array_new ();
-  if (url_d (url, copy) >= 0)
-    bindings = pl_registrar_lookup (_pl_scscf_registrar (a->self), url,
-                                    pl_node_now (PL_NODE (a->self)));
-  return bindings ? bindings : none;
+  if (url_d (url, copy) < 0)
+    return NULL;
+  return pl_registrar_lookup (_pl_scscf_registrar (a->self), url, pl_node_now (PL_NODE (a->self)));
 }
 
 /* One <contact> of a document: @rc's Contact with its parameters as
@@ -194,19 +189,19 @@ add_contact (PlReginfoRegistration *reg,
                                                                            rc->event)
                                 : NULL;
 
+  su_home_unref (home);
+  /* A URI XML cannot carry (a control character): sofia-sip parsed it,
+   * but reginfo has no way to say it; the watcher misses that contact. */
   if (contact == NULL)
     {
-      g_autofree char *key = g_markup_escape_text (rc->key, -1);
-
-      /* A URI XML cannot carry: the contact is named by its key. */
-      contact = pl_reginfo_registration_add_contact (reg, rc->id, key, state, rc->event);
+      g_debug ("contact %s of %s left out of reginfo", rc->key, rc->id);
+      return;
     }
   /* §5.1: seconds left; a terminated contact has none. */
   pl_reginfo_contact_set_expires (contact, state == PL_REGINFO_CONTACT_ACTIVE && rc->expires_at > now
                                              ? (guint64) ((rc->expires_at - now + PL_SEC (1) - 1)
                                                           / PL_SEC (1))
                                              : 0);
-  su_home_unref (home);
 }
 
 /* §4.7: the full state of the AOR, for the NOTIFY that answers a
@@ -227,7 +222,7 @@ full_document (RegAor *a,
   return doc;
 }
 
-/* What changed in an AOR since its last notification (§4.7.2), before
+/* What changed in an AOR since its last notification (§4.7), before
  * it becomes the snapshot. */
 typedef struct {
   GPtrArray *next;           /* RegContact*: the contacts now, owned */
@@ -247,7 +242,7 @@ reg_changes_clear (RegChanges *c)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RegChanges, reg_changes_clear)
 
 /* Compares the snapshot with the registrar. @removed is the event of a
- * contact that went before its time (§4.7.2: "unregistered" by a
+ * contact that went before its time (§4.7: "unregistered" by a
  * REGISTER with expires 0, "deactivated" by the network); one past its
  * time "expired". */
 static void
@@ -257,11 +252,12 @@ compare_snapshot (RegAor         *a,
 {
   PlTime now = pl_node_now (PL_NODE (a->self));
   GPtrArray *bindings = current_bindings (a);
+  guint n_bindings = bindings ? bindings->len : 0;
 
   c->next = g_ptr_array_new_with_free_func (reg_contact_free);
   c->active = g_ptr_array_new ();
   c->gone = g_ptr_array_new ();
-  for (guint i = 0; i < bindings->len; i++)
+  for (guint i = 0; i < n_bindings; i++)
     {
       const PlBinding *b = g_ptr_array_index (bindings, i);
       g_autofree char *key = binding_key (b);
@@ -274,7 +270,7 @@ compare_snapshot (RegAor         *a,
       rc->expires_at = b->expires_at;
       if (old == NULL)
         {
-          /* §4.7.2: init -> active by a REGISTER, "registered". */
+          /* §4.7: init -> active by a REGISTER, "registered". */
           rc->id = g_strdup_printf ("%s.%u", a->id, ++a->n_contacts);
           rc->event = PL_REGINFO_EVENT_REGISTERED;
         }
@@ -282,7 +278,7 @@ compare_snapshot (RegAor         *a,
         {
           rc->id = g_strdup (old->id);
           rc->event = old->event;
-          /* §4.7.2: a REGISTER that moves the expiry later is
+          /* §4.7: a REGISTER that moves the expiry later is
            * "refreshed", earlier "shortened". One that keeps the expiry
            * but changes the Contact's parameters (a re-registration
            * without the push feature tags, §7.2 of the 2006 draft) is a
@@ -308,7 +304,7 @@ compare_snapshot (RegAor         *a,
         still = g_str_equal (((RegContact *) g_ptr_array_index (c->next, j))->key, gone->key);
       if (still)
         continue;
-      /* §4.7.2: active -> terminated; the event says why. */
+      /* §4.7: active -> terminated; the event says why. */
       gone->event = gone->expires_at <= now ? PL_REGINFO_EVENT_EXPIRED : removed;
       g_ptr_array_add (c->gone, gone);
     }
@@ -381,7 +377,7 @@ ensure_aor (PlScscf    *self,
   a->contacts = g_ptr_array_new_with_free_func (reg_contact_free);
   a->watchers = g_ptr_array_new_with_free_func (reg_watcher_free);
   g_ptr_array_add (self->reg_aors, a);
-  /* What is registered already counts as "registered" (§4.7.2). */
+  /* What is registered already counts as "registered" (§4.7). */
   compare_snapshot (a, PL_REGINFO_EVENT_UNREGISTERED, &changes);
   commit_snapshot (a, &changes);
   return a;
@@ -491,8 +487,10 @@ on_watch (gpointer data)
           arm_watch (w);
           return;
         }
+      g_autofree char *event = notify_event (w);
+
       /* The notifier's own timer runs first (armed first, same time). */
-      pl_notifier_notify (w->notifier, PACKAGE, NULL, NULL, TRUE, "timeout", NULL, NULL);
+      pl_notifier_notify (w->notifier, event, NULL, NULL, TRUE, "timeout", NULL, NULL);
     }
   /* RFC 3265 §3.1.6.4: not refreshed in time; pl-subscription sent
    * "terminated;reason=timeout". */

@@ -105,7 +105,7 @@ deregister_user (PlScscf    *self,
 
   pl_registrar_remove_aor (_pl_scscf_registrar (self), aor);
   record_registration (self, aor, "network-deregistration", 0, NULL, 0, why);
-  /* RFC 3680 §4.7.2, TS 24.229 §5.4.1.5: ended by the network. */
+  /* RFC 3680 §4.7 "deactivated", TS 24.229 §5.4.1.5: ended by the network. */
   _pl_scscf_reg_changed (self, aor, PL_REGINFO_EVENT_DEACTIVATED);
   for (guint i = 0; profile && i < profile->ifcs->len; i++)
     {

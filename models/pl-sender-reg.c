@@ -1,8 +1,7 @@
 /* pl-sender-reg.c: the Push Sender agent as watcher of the "reg" event
  * package (2006 draft §7.1: "Push Sender agent can also act as watcher
- * of the 'reg' event package"; 004_… Appendix X; RFC 3680; TS 24.229
- * §5.7.1.1 for an application server), instead of or beside the
- * third-party REGISTER.
+ * of the 'reg' event package"; 004_… Appendix X; RFC 3680), instead of
+ * or beside the third-party REGISTER.
  *
  * One subscription per watched public identity, on pl-subscription; the
  * NOTIFY bodies are read and merged by pl-reginfo. Each document that
@@ -349,7 +348,7 @@ record_state (RegWatch                    *w,
     state = "deregistered";
   g_ptr_array_add (apps, NULL);
 
-  /* The notifier says when a contact ends (§4.7.2 "expired"): no timer
+  /* The notifier says when a contact ends (§4.7 "expired"): no timer
    * of ours. */
   event = _pl_sender_update_registration (self, public_id, registered, state,
                                           (guint32) MIN (expires, G_MAXUINT32),
@@ -460,7 +459,8 @@ _pl_sender_reg_notify (PlSender    *self,
                        msg_t       *msg,
                        sip_t       *sip)
 {
-  if (sip->sip_event == NULL || g_ascii_strcasecmp (sip->sip_event->o_type, PACKAGE) != 0)
+  if (sip->sip_event == NULL || sip->sip_event->o_type == NULL
+      || g_ascii_strcasecmp (sip->sip_event->o_type, PACKAGE) != 0)
     return FALSE;
   for (guint i = 0; i < self->reg_watches->len; i++)
     {
