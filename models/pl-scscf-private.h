@@ -7,6 +7,7 @@
 #include "pl-cscf.h"
 #include "pl-hss.h"
 #include "pl-ifc.h"
+#include "pl-reginfo.h"
 #include "pl-registrar.h"
 
 G_BEGIN_DECLS
@@ -34,6 +35,8 @@ struct _PlScscf {
   GHashTable *third_party;   /* "aor\nserver" -> ThirdParty* */
   GHashTable *chains;        /* odi token -> ChainPoint* */
   guint n_chains;
+  guint32 reg_max_expires;   /* longest reg event subscription granted */
+  GPtrArray *reg_aors;       /* watched AORs of the reg event package (pl-scscf-reg.c) */
 };
 
 /* Where an iFC chain stands, kept while the request is at an application
@@ -55,7 +58,25 @@ void      _pl_scscf_register        (PlScscf     *self,
 void      _pl_scscf_schedule_expiry (PlScscf *self);
 void      _pl_scscf_third_party_free (gpointer data);
 
+/* pl-scscf-reg.c: the reg event package (RFC 3680). */
+/* TRUE when @sip (any request) was a SUBSCRIBE of ours and is answered;
+ * @final_hop: no Route beyond this S-CSCF. */
+gboolean  _pl_scscf_reg_request     (PlScscf     *self,
+                                     PlServerTxn *txn,
+                                     msg_t       *msg,
+                                     sip_t       *sip,
+                                     PlNode      *peer,
+                                     gboolean     final_hop);
+/* The registrar changed @aor (NULL: any, after expiry): watchers hear
+ * it; a contact gone before its time ended by @removed. */
+void      _pl_scscf_reg_changed     (PlScscf        *self,
+                                     const char     *aor,
+                                     PlReginfoEvent  removed);
+void      _pl_scscf_reg_free        (gpointer data);
+
 /* pl-scscf.c */
+gboolean  _pl_scscf_is_trusted      (PlScscf *self,
+                                     PlNode  *peer);
 PlRegistrar *_pl_scscf_registrar    (PlScscf *self);
 gboolean  _pl_scscf_is_local        (PlScscf     *self,
                                      const url_t *url);

@@ -105,6 +105,8 @@ deregister_user (PlScscf    *self,
 
   pl_registrar_remove_aor (_pl_scscf_registrar (self), aor);
   record_registration (self, aor, "network-deregistration", 0, NULL, 0, why);
+  /* RFC 3680 §4.7 "deactivated", TS 24.229 §5.4.1.5: ended by the network. */
+  _pl_scscf_reg_changed (self, aor, PL_REGINFO_EVENT_DEACTIVATED);
   for (guint i = 0; profile && i < profile->ifcs->len; i++)
     {
       const PlIfc *ifc = g_ptr_array_index (profile->ifcs, i);
@@ -419,6 +421,7 @@ _pl_scscf_register (PlScscf     *self,
                          ? "re-registration without push feature tags: the push applications "
                            "are gone (§7.2)"
                          : NULL);
+  _pl_scscf_reg_changed (self, aor, PL_REGINFO_EVENT_UNREGISTERED);
 
   /* TS 24.229 §5.4.1.7: every criterion that matches the REGISTER sends
    * its server a third-party REGISTER, in priority order. */
@@ -470,6 +473,7 @@ on_expiry (gpointer data)
   for (guint i = 0; gone && gone[i]; i++)
     record_registration (self, gone[i], "expired", 0, NULL, 0,
                          "every binding expired (RFC 3261 §10.2.1.1)");
+  _pl_scscf_reg_changed (self, NULL, PL_REGINFO_EVENT_EXPIRED);
   _pl_scscf_schedule_expiry (self);
 }
 

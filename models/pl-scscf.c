@@ -9,7 +9,7 @@
  *   <node id="scscf" kind="s-cscf" host="scscf1.home1.net" hss="hss"
  *         domain="home1.net" realm="home1.net" pref="true" gruu="auto"
  *         convert-503="true" trusted="pcscf psa"
- *         min-expires="60" max-expires="600000"/>
+ *         min-expires="60" max-expires="600000" reg-max-expires="600000"/>
  */
 #define G_LOG_DOMAIN "pl-scscf"
 
@@ -135,9 +135,9 @@ record_route_event (PlScscf    *self,
 
 /* RFC 3325 §5 and the 2006 draft's §9.2: an identity asserted by a node
  * outside the trust domain is not passed on. */
-static gboolean
-is_trusted (PlScscf *self,
-            PlNode  *peer)
+gboolean
+_pl_scscf_is_trusted (PlScscf *self,
+                      PlNode  *peer)
 {
   const char *kind;
 
@@ -493,7 +493,7 @@ strip_untrusted_identity (PlScscf *self,
   g_autofree char *pai = NULL;
   PlTraceEvent *ev;
 
-  if (is_trusted (self, peer))
+  if (_pl_scscf_is_trusted (self, peer))
     return;
   pai = pl_wire_header_value (copy, "P-Asserted-Identity");
   if (pai == NULL)
@@ -549,6 +549,12 @@ pl_scscf_request (PlNode      *node,
       _pl_scscf_register (self, txn, msg, sip);
       return;
     }
+  /* RFC 3680, TS 24.229 §5.4.2.1: SUBSCRIBE to the reg event package is
+   * served here, before the terminating criteria. */
+  if (odi[0] == '\0'
+      && _pl_scscf_reg_request (self, txn, msg, sip, peer,
+                                own ? sip->sip_route->r_next == NULL : sip->sip_route == NULL))
+    return;
 
   served = g_new0 (Served, 1);
   served->self = self;
@@ -646,13 +652,13 @@ pl_scscf_configure (PlNode        *node,
 {
   static const char *const attrs[] = {
     "id", "kind", "host", "hss", "domain", "realm", "pref", "gruu", "convert-503",
-    "trusted", "min-expires", "max-expires", "server-timeout", NULL
+    "trusted", "min-expires", "max-expires", "server-timeout", "reg-max-expires", NULL
   };
   static const char *const gruu_values[] = { "auto", "true", "false", NULL };
   PlScscf *self = PL_SCSCF (node);
   const char *hostname = pl_node_get_hostname (node);
   const char *trusted = pl_xml_attr (element, "trusted");
-  guint64 min_expires, max_expires;
+  guint64 min_expires, max_expires, reg_max_expires;
   int gruu;
 
   if (!pl_xml_check_attrs (ctx, element, attrs, error)
@@ -662,7 +668,9 @@ pl_scscf_configure (PlNode        *node,
       || !pl_xml_attr_enum (ctx, element, "gruu", gruu_values, 0, &gruu, error)
       || !pl_xml_attr_duration (ctx, element, "server-timeout", PL_SEC (4), &self->as_timeout, error)
       || !pl_xml_attr_uint (ctx, element, "min-expires", 60, 1, G_MAXUINT32, &min_expires, error)
-      || !pl_xml_attr_uint (ctx, element, "max-expires", 600000, 1, G_MAXUINT32, &max_expires, error))
+      || !pl_xml_attr_uint (ctx, element, "max-expires", 600000, 1, G_MAXUINT32, &max_expires, error)
+      || !pl_xml_attr_uint (ctx, element, "reg-max-expires", 600000, 1, G_MAXUINT32,
+                            &reg_max_expires, error))
     return FALSE;
   if (min_expires > max_expires)
     return pl_xml_error (ctx, error, element, "min-expires",
@@ -678,6 +686,7 @@ pl_scscf_configure (PlNode        *node,
   self->gruu_mode = gruu;
   self->min_expires = (guint32) min_expires;
   self->max_expires = (guint32) max_expires;
+  self->reg_max_expires = (guint32) reg_max_expires;
   if (trusted)
     self->trusted = g_strsplit_set (trusted, " \t\n", -1);
 
@@ -757,6 +766,7 @@ pl_scscf_finalize (GObject *object)
   g_clear_pointer (&self->nonces, g_hash_table_unref);
   g_clear_pointer (&self->third_party, g_hash_table_unref);
   g_clear_pointer (&self->chains, g_hash_table_unref);
+  g_clear_pointer (&self->reg_aors, g_ptr_array_unref);
 
   G_OBJECT_CLASS (pl_scscf_parent_class)->finalize (object);
 }
@@ -786,4 +796,6 @@ pl_scscf_init (PlScscf *self)
   self->third_party = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                              _pl_scscf_third_party_free);
   self->chains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->reg_max_expires = 600000;
+  self->reg_aors = g_ptr_array_new_with_free_func (_pl_scscf_reg_free);
 }

@@ -1,12 +1,13 @@
 /* pl-sender-private.h: what the Push Sender's files share: pl-sender.c
- * (MESSAGE pushes, Appendix C, retries, third-party REGISTER) and
+ * (MESSAGE pushes, Appendix C, retries, third-party REGISTER),
  * pl-sender-notify.c (ua-profile subscriptions and pushes by NOTIFY,
- * §6.4.2).
+ * §6.4.2) and pl-sender-reg.c (the reg event watcher, §7.1).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #pragma once
 
+#include "pl-action.h"
 #include "pl-sender.h"
 #include "pl-subscription.h"
 #include "pl-transaction.h"
@@ -72,6 +73,7 @@ struct _PlSender {
   GPtrArray *subscriptions; /* PlSenderSubscription*, oldest first */
 
   struct _PlSenderPresence *presence; /* pl-sender-presence.c */
+  GPtrArray *reg_watches; /* reg event subscriptions (pl-sender-reg.c), oldest first */
 };
 
 /* pl-sender.c */
@@ -96,6 +98,32 @@ void      _pl_sender_push_answered     (PlSenderPush *p,
                                         int           code,
                                         gboolean      local,
                                         sip_t        *response);
+/* Sets what the sender knows of @public_id (canonical) and begins its
+ * "registration-state" event (public-id, state, expires, apps, source);
+ * the caller may add fields, then commits it. @apps (owned; NULL:
+ * unknown) are the push applications; @lifetime > 0 arms an expiry. */
+PlTraceEvent *_pl_sender_update_registration (PlSender   *self,
+                                              const char *public_id,
+                                              gboolean    registered,
+                                              const char *state,
+                                              guint32     expires,
+                                              char      **apps,
+                                              PlTime      lifetime,
+                                              const char *source);
+
+/* pl-sender-reg.c: the reg event watcher (§7.1, RFC 3680) */
+void      _pl_sender_reg_watch_free    (gpointer data);
+/* <watch event="reg" .../> or <unwatch event="reg" .../>. */
+PlAction *_pl_sender_parse_reg_watch   (PlNode        *node,
+                                        PlXmlContext  *ctx,
+                                        xmlNode       *element,
+                                        GError       **error);
+/* A NOTIFY of one of its reg subscriptions: answered, TRUE; FALSE when
+ * not one of them. */
+gboolean  _pl_sender_reg_notify        (PlSender    *self,
+                                        PlServerTxn *txn,
+                                        msg_t       *msg,
+                                        sip_t       *sip);
 
 /* pl-sender-notify.c */
 void      _pl_sender_subscription_free (gpointer data);

@@ -22,6 +22,10 @@
  *         content-type="…" body="…" | body-file="…" confirm="true"
  *         method="message|notify" auid="x-wap-application:push.syncml"/>
  *
+ *   <watch node="psa" event="reg" user="sip:john.doe@home1.net" expires="600000"/>
+ *   <unwatch node="psa" event="reg" user="sip:john.doe@home1.net"/>
+ *   (the reg event watcher, pl-sender-reg.c)
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #define G_LOG_DOMAIN "pl-sender"
@@ -45,7 +49,8 @@
  * §3.1.6.1). */
 #define DEFAULT_MAX_EXPIRES 600000
 
-/* What the third-party REGISTERs said about one public identity. */
+/* What the third-party REGISTERs, or the reg event (pl-sender-reg.c),
+ * said about one public identity. */
 typedef struct {
   PlSender *self;
   char *public_id;
@@ -407,12 +412,13 @@ send_attempt (PlSenderPush *p)
 
 /* ---- third-party REGISTER ---- */
 
-static void
-record_registration (PlSender             *self,
-                     PlSenderRegistration *r,
-                     const char           *state,
-                     guint32               expires,
-                     char * const         *apps)
+static PlTraceEvent *
+begin_registration_event (PlSender             *self,
+                          PlSenderRegistration *r,
+                          const char           *state,
+                          guint32               expires,
+                          char * const         *apps,
+                          const char           *source)
 {
   PlNode *node = PL_NODE (self);
   PlTraceEvent *event = pl_node_begin_event (node, PL_EVENT_APP, "registration-state");
@@ -428,7 +434,8 @@ record_registration (PlSender             *self,
   pl_trace_event_add_string (event, "state", state);
   pl_trace_event_add_int (event, "expires", expires);
   pl_trace_event_add_string (event, "apps", joined);
-  pl_node_commit_event (node, event);
+  pl_trace_event_add_string (event, "source", source);
+  return event;
 }
 
 static void
@@ -438,8 +445,43 @@ on_registration_expired (gpointer data)
 
   r->expiry = NULL;
   r->registered = FALSE;
-  record_registration (r->self, r, "expired", 0, r->apps);
+  pl_node_commit_event (PL_NODE (r->self),
+                        begin_registration_event (r->self, r, "expired", 0, r->apps,
+                                                  "third-party-register"));
   g_clear_pointer (&r->apps, g_strfreev);
+}
+
+PlTraceEvent *
+_pl_sender_update_registration (PlSender   *self,
+                                const char *public_id,
+                                gboolean    registered,
+                                const char *state,
+                                guint32     expires,
+                                char      **apps,
+                                PlTime      lifetime,
+                                const char *source)
+{
+  PlNode *node = PL_NODE (self);
+  PlSenderRegistration *r = g_hash_table_lookup (self->registrations, public_id);
+  PlTraceEvent *event;
+
+  if (r == NULL)
+    {
+      r = g_new0 (PlSenderRegistration, 1);
+      r->self = self;
+      r->public_id = g_strdup (public_id);
+      g_hash_table_insert (self->registrations, r->public_id, r);
+    }
+  pl_node_cancel_timer (node, &r->expiry);
+  g_strfreev (r->apps);
+  r->apps = apps;
+  r->registered = registered;
+  if (registered && lifetime > 0)
+    r->expiry = pl_node_add_background_timer (node, lifetime, on_registration_expired, r, NULL);
+  event = begin_registration_event (self, r, state, expires, r->apps, source);
+  if (!r->registered)
+    g_clear_pointer (&r->apps, g_strfreev);
+  return event;
 }
 
 /* TS 24.229 §5.4.1.7: with IncludeRegisterRequest the S-CSCF puts the
@@ -518,7 +560,6 @@ handle_register (PlSender    *self,
   g_auto (GStrv) apps = NULL;
   g_autoptr (msg_t) response = NULL;
   g_autofree char *expires_text = NULL;
-  PlSenderRegistration *r;
 
   if (public_id == NULL)
     {
@@ -534,24 +575,13 @@ handle_register (PlSender    *self,
   msg_header_add_make (response, NULL, sip_expires_class, expires_text);
   pl_server_txn_respond (txn, g_steal_pointer (&response));
 
-  r = g_hash_table_lookup (self->registrations, public_id);
-  if (r == NULL)
-    {
-      r = g_new0 (PlSenderRegistration, 1);
-      r->self = self;
-      r->public_id = g_strdup (public_id);
-      g_hash_table_insert (self->registrations, r->public_id, r);
-    }
-  pl_node_cancel_timer (node, &r->expiry);
-  g_strfreev (r->apps);
-  r->apps = g_steal_pointer (&apps);
-  r->registered = expires > 0;
-  if (r->registered)
-    r->expiry = pl_node_add_background_timer (node, PL_SEC (expires), on_registration_expired, r, NULL);
   /* §7.2 step 3 and B.1 step 3: "Expires: 0" is the de-registration. */
-  record_registration (self, r, r->registered ? "registered" : "deregistered", expires, r->apps);
-  if (!r->registered)
-    g_clear_pointer (&r->apps, g_strfreev);
+  pl_node_commit_event (node, _pl_sender_update_registration (self, public_id, expires > 0,
+                                                              expires > 0 ? "registered"
+                                                                          : "deregistered",
+                                                              expires, g_steal_pointer (&apps),
+                                                              PL_SEC (expires),
+                                                              "third-party-register"));
 }
 
 static void
@@ -575,9 +605,11 @@ pl_sender_request (PlNode      *node,
       _pl_sender_subscribe (self, txn, msg, sip);
       return;
     case sip_method_notify:
-      if (_pl_sender_presence_notify (self, txn, msg, sip))
+      /* Each watcher tries it in turn (RFC 3265 §3.2.4). */
+      if (_pl_sender_presence_notify (self, txn, msg, sip)
+          || _pl_sender_reg_notify (self, txn, msg, sip))
         return;
-      /* RFC 3265 §3.2.4: a NOTIFY of no subscription of ours. */
+      pl_node_app_event (node, "notify-rejected", "NOTIFY outside every subscription: 481");
       pl_server_txn_reply (txn, 481, NULL);
       return;
     case sip_method_options:
@@ -809,8 +841,10 @@ pl_sender_parse_action (PlNode        *node,
 
       if (g_strcmp0 (event, "presence") == 0)
         return _pl_sender_parse_presence_watch (PL_SENDER (node), ctx, element, error);
+      if (g_strcmp0 (event, "reg") == 0)
+        return _pl_sender_parse_reg_watch (node, ctx, element, error);
       pl_xml_error (ctx, error, element, "event",
-                    "attribute 'event' of <%s>: expected presence, got '%s'", verb,
+                    "attribute 'event' of <%s>: expected presence or reg, got '%s'", verb,
                     event ? event : "(none)");
       return NULL;
     }
@@ -842,6 +876,7 @@ pl_sender_finalize (GObject *object)
   g_clear_pointer (&self->presence, _pl_sender_presence_free);
   /* Subscriptions first: their NOTIFYs in progress point at pushes. */
   g_clear_pointer (&self->subscriptions, g_ptr_array_unref);
+  g_clear_pointer (&self->reg_watches, g_ptr_array_unref);
   g_clear_pointer (&self->pushes, g_ptr_array_unref);
   g_clear_pointer (&self->registrations, g_hash_table_unref);
   g_clear_pointer (&self->authorized, g_ptr_array_unref);
@@ -874,6 +909,7 @@ pl_sender_init (PlSender *self)
   self->authorized = g_ptr_array_new_with_free_func (g_free);
   self->subscriptions = g_ptr_array_new_with_free_func (_pl_sender_subscription_free);
   self->presence = _pl_sender_presence_new ();
+  self->reg_watches = g_ptr_array_new_with_free_func (_pl_sender_reg_watch_free);
 }
 
 /* ---- public API ---- */

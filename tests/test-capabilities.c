@@ -618,7 +618,7 @@ test_watch_errors (void)
 
   g_test_summary ("<watch> names a known event package and a presentity SIP URI");
   g_assert_null (a->scenario);
-  g_assert_nonnull (strstr (error->message, "expected presence, got 'dialog'"));
+  g_assert_nonnull (strstr (error->message, "expected presence or reg, got 'dialog'"));
   b = net_try_load (WATCH_NET, "  <at t='0'><watch node='psa' event='presence' user='john'/></at>\n",
                     &error2, NULL);
   g_assert_null (b->scenario);

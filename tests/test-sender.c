@@ -965,7 +965,7 @@ test_other_requests (void)
 
   g_test_summary ("OPTIONS and MESSAGE to the sender get 200, INVITE 405 with "
                   "Allow: REGISTER, MESSAGE, OPTIONS, SUBSCRIBE, NOTIFY; a SUBSCRIBE without Event "
-                  "489 with Allow-Events: ua-profile (RFC 3265 §7.2.2); a NOTIFY of no "
+                  "489 with Allow-Events: ua-profile (RFC 3265 §7.2.2); a NOTIFY outside every "
                   "subscription 481 (§3.2.4); no registration changes");
 
   net_run (net);
