@@ -18,6 +18,8 @@
  *     <whitelist sender="sip:psadm1@home1.net"/>
  *   </node>
  *
+ * refer="accept|decline": the user's answer to a REFER (pl-receiver-refer.c).
+ *
  * Actions: <register node [apps] [expires]/>, <deregister node/>,
  * <subscribe node app [expires] [uri]/>, <unsubscribe node app/>.
  *
@@ -815,6 +817,9 @@ pl_receiver_request (PlNode      *node,
     case sip_method_notify:
       _pl_receiver_notify (self, txn, msg, sip);
       return;
+    case sip_method_refer:
+      _pl_receiver_refer (self, txn, msg, sip);
+      return;
     case sip_method_options:
       response = pl_server_txn_make_response (txn, 200, NULL);
       break;
@@ -828,7 +833,7 @@ pl_receiver_request (PlNode      *node,
       break;
     }
   /* We watch (NOTIFY) but notify no one: no SUBSCRIBE here. */
-  msg_header_add_make (response, NULL, sip_allow_class, "MESSAGE, NOTIFY, OPTIONS");
+  msg_header_add_make (response, NULL, sip_allow_class, "MESSAGE, NOTIFY, OPTIONS, REFER");
   pl_server_txn_respond (txn, response);
 }
 
@@ -962,7 +967,7 @@ pl_receiver_configure (PlNode        *node,
                        GError       **error)
 {
   static const char *const attrs[] = { "id", "kind", "host", "outbound", "registrar", "expires",
-                                       "refresh", "instance", "contact-user", NULL };
+                                       "refresh", "instance", "contact-user", "refer", NULL };
   static const char *const identity_attrs[] = { "public", "private", "password", "display",
                                                 NULL };
   static const char *const whitelist_attrs[] = { "sender", NULL };
@@ -976,7 +981,8 @@ pl_receiver_configure (PlNode        *node,
       || !_pl_receiver_check_uri (ctx, element, "registrar", FALSE, error)
       || !pl_xml_attr_uint (ctx, element, "expires", DEFAULT_EXPIRES, 0, G_MAXUINT32, &expires,
                             error)
-      || !pl_xml_attr_bool (ctx, element, "refresh", FALSE, &self->refresh, error))
+      || !pl_xml_attr_bool (ctx, element, "refresh", FALSE, &self->refresh, error)
+      || !_pl_receiver_configure_refer (self, ctx, element, error))
     return FALSE;
   self->expires = (guint32) expires;
   pl_receiver_set_core (self, pl_xml_attr (element, "outbound"),
@@ -1175,6 +1181,7 @@ pl_receiver_finalize (GObject *object)
   PlReceiver *self = PL_RECEIVER (object);
 
   pl_node_cancel_timer (PL_NODE (self), &self->refresh_timer);
+  g_clear_pointer (&self->refers, g_ptr_array_unref);
   g_clear_pointer (&self->subscriptions, g_ptr_array_unref);
   g_free (self->public_id);
   g_free (self->private_id);
@@ -1215,6 +1222,7 @@ pl_receiver_init (PlReceiver *self)
   self->apps = g_ptr_array_new_with_free_func (rx_app_free);
   self->whitelist = g_ptr_array_new_with_free_func (g_free);
   self->subscriptions = g_ptr_array_new_with_free_func (_pl_receiver_subscription_free);
+  self->refers = g_ptr_array_new_with_free_func (_pl_receiver_refer_free);
   g_queue_init (&self->queued);
 }
 

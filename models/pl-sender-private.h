@@ -53,6 +53,8 @@ typedef struct {
   gboolean ended;         /* its "terminated" event is recorded */
 } PlSenderSubscription;
 
+typedef struct _PlSenderRefer PlSenderRefer;  /* pl-sender-refer.c */
+
 struct _PlSender {
   PlNode parent_instance;
 
@@ -70,6 +72,7 @@ struct _PlSender {
   GPtrArray *authorized;  /* canonical identities allowed to subscribe;
                            * empty: any asserted identity */
   GPtrArray *subscriptions; /* PlSenderSubscription*, oldest first */
+  GPtrArray *refers;      /* PlSenderRefer*, refer n at index n - 1 */
 };
 
 /* pl-sender.c */
@@ -117,5 +120,19 @@ gboolean  _pl_sender_parse_authorize   (PlSender      *self,
 PlSenderSubscription *_pl_sender_find_active (PlSender   *self,
                                               const char *subscriber,
                                               const char *auid);
+
+/* pl-sender-refer.c */
+void      _pl_sender_refer_free        (gpointer data);
+/* <refer node to app [target] [expires]/> of the timeline. */
+PlAction *_pl_sender_parse_refer       (PlSender      *self,
+                                        PlXmlContext  *ctx,
+                                        xmlNode       *element,
+                                        GError       **error);
+/* A NOTIFY of one of our REFERs' subscriptions: handled (TRUE), or not
+ * ours (FALSE). */
+gboolean  _pl_sender_refer_notify      (PlSender    *self,
+                                        PlServerTxn *txn,
+                                        msg_t       *msg,
+                                        sip_t       *sip);
 
 G_END_DECLS

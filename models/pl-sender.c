@@ -574,6 +574,11 @@ pl_sender_request (PlNode      *node,
     case sip_method_subscribe:
       _pl_sender_subscribe (self, txn, msg, sip);
       return;
+    case sip_method_notify:
+      /* RFC 3265 §3.2.4: a NOTIFY of no subscription of ours. */
+      if (!_pl_sender_refer_notify (self, txn, msg, sip))
+        pl_server_txn_reply (txn, 481, NULL);
+      return;
     case sip_method_options:
     case sip_method_message:
       /* Nothing to act on: a MESSAGE to the sender is acknowledged only. */
@@ -797,8 +802,10 @@ pl_sender_parse_action (PlNode        *node,
 
   if (g_str_equal (verb, "push"))
     return parse_push (node, ctx, element, error);
+  if (g_str_equal (verb, "refer"))
+    return _pl_sender_parse_refer (PL_SENDER (node), ctx, element, error);
   pl_xml_error (ctx, error, element, NULL,
-                "a 'sender' node has no action <%s>: expected <push>", verb);
+                "a 'sender' node has no action <%s>: expected <push> or <refer>", verb);
   return NULL;
 }
 
@@ -812,6 +819,7 @@ pl_sender_finalize (GObject *object)
   g_free (self->icsi);
   /* Subscriptions first: their NOTIFYs in progress point at pushes. */
   g_clear_pointer (&self->subscriptions, g_ptr_array_unref);
+  g_clear_pointer (&self->refers, g_ptr_array_unref);
   g_clear_pointer (&self->pushes, g_ptr_array_unref);
   g_clear_pointer (&self->registrations, g_hash_table_unref);
   g_clear_pointer (&self->authorized, g_ptr_array_unref);
@@ -842,6 +850,7 @@ pl_sender_init (PlSender *self)
   self->max_expires = DEFAULT_MAX_EXPIRES;
   self->authorized = g_ptr_array_new_with_free_func (g_free);
   self->subscriptions = g_ptr_array_new_with_free_func (_pl_sender_subscription_free);
+  self->refers = g_ptr_array_new_with_free_func (_pl_sender_refer_free);
 }
 
 /* ---- public API ---- */
