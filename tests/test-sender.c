@@ -961,11 +961,12 @@ test_other_requests (void)
   g_autoptr (Net) net = net_load (xml, NULL, NULL);
   g_autoptr (GPtrArray) responses = NULL;
   g_autoptr (GPtrArray) states = NULL;
-  static const char *const expected[] = { "200 OK", "200 OK", "405", "489", "405" };
+  static const char *const expected[] = { "200 OK", "200 OK", "405", "489", "481" };
 
-  g_test_summary ("OPTIONS and MESSAGE to the sender get 200, INVITE and NOTIFY 405 with "
+  g_test_summary ("OPTIONS and MESSAGE to the sender get 200, INVITE 405 with "
                   "Allow: REGISTER, MESSAGE, OPTIONS, SUBSCRIBE; a SUBSCRIBE without Event 489 "
-                  "with Allow-Events: ua-profile (RFC 3265 §7.2.2); no registration changes");
+                  "with Allow-Events: ua-profile (RFC 3265 §7.2.2); a NOTIFY of no subscription "
+                  "481 (RFC 3265 §3.2.4); no registration changes");
 
   net_run (net);
   responses = messages (net, PL_EVENT_SEND, "psa", "");
@@ -978,6 +979,8 @@ test_other_requests (void)
       g_assert_true (g_str_has_prefix (ev->label, expected[i]));
       if (g_str_equal (expected[i], "489"))
         g_assert_true (has_line (text, "Allow-Events: ua-profile"));
+      else if (g_str_equal (expected[i], "481"))
+        g_assert_false (strstr (text, "\r\nAllow:"));
       else
         g_assert_true (has_line (text, "Allow: REGISTER, MESSAGE, OPTIONS, SUBSCRIBE"));
     }
