@@ -25,6 +25,7 @@ typedef struct {
 typedef struct _PlRxRegistration PlRxRegistration;  /* pl-receiver.c */
 typedef struct _PlRxSubscription PlRxSubscription;  /* pl-receiver-subscribe.c */
 typedef struct _PlRxPresence PlRxPresence;          /* pl-receiver-presence.c */
+typedef struct _PlRxRefer PlRxRefer;                /* pl-receiver-refer.c */
 
 struct _PlReceiver {
   PlNode parent_instance;
@@ -58,6 +59,8 @@ struct _PlReceiver {
 
   GPtrArray *subscriptions;  /* PlRxSubscription*, at most one per app */
   PlRxPresence *presence;    /* presence source (§8), or NULL */
+  gboolean refer_decline;    /* the user refuses REFERs (pl-receiver-refer.c) */
+  GPtrArray *refers;         /* PlRxRefer*, oldest first */
 
   guint n_pushes;
 };
@@ -104,6 +107,21 @@ void      _pl_receiver_subscribe         (PlReceiver *self,
                                           PlRxApp    *app,
                                           const char *uri,
                                           guint32     expires);
+/* How a SUBSCRIBE someone waits for ended: the final answer that failed
+ * it, or its 2xx once the first NOTIFY came (@phrase NULL: standard). */
+typedef void (*PlRxSubscribeDone) (PlReceiver *self,
+                                   int         status,
+                                   const char *phrase,
+                                   gpointer    data);
+/* _pl_receiver_subscribe with an Accept-Contact (NULL: none) and a
+ * watcher told once how it ended (@done NULL: none). */
+void      _pl_receiver_subscribe_full    (PlReceiver        *self,
+                                          PlRxApp           *app,
+                                          const char        *uri,
+                                          guint32            expires,
+                                          const char        *accept_contact,
+                                          PlRxSubscribeDone  done,
+                                          gpointer           data);
 void      _pl_receiver_unsubscribe       (PlReceiver *self,
                                           PlRxApp    *app);
 void      _pl_receiver_notify            (PlReceiver  *self,
@@ -131,5 +149,17 @@ PlAction *_pl_receiver_parse_presence_action (PlReceiver    *self,
                                               PlXmlContext  *ctx,
                                               xmlNode       *element,
                                               GError       **error);
+
+/* pl-receiver-refer.c ("Use of the REFER Method", receiver side) */
+void      _pl_receiver_refer_free        (gpointer data);
+/* The node's refer="accept|decline" attribute. */
+gboolean  _pl_receiver_configure_refer   (PlReceiver    *self,
+                                          PlXmlContext  *ctx,
+                                          xmlNode       *element,
+                                          GError       **error);
+void      _pl_receiver_refer             (PlReceiver  *self,
+                                          PlServerTxn *txn,
+                                          msg_t       *msg,
+                                          sip_t       *sip);
 
 G_END_DECLS

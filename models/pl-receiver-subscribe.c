@@ -36,7 +36,18 @@ struct _PlRxSubscription {
   gboolean auto_refresh;     /* refresh before it expires (<subscribe refresh>) */
   guint32 wanted;            /* Expires to ask for in each refresh */
   PlTimer *refresh_timer;
+  char *accept_contact;      /* Accept-Contact of the first SUBSCRIBE, or NULL */
+  gboolean notified;         /* a NOTIFY of it was taken */
+  int answer;                /* the last 2xx to a SUBSCRIBE of it, 0 before */
+  GArray *watchers;          /* Watcher: who asked for it (a REFER) */
 };
+
+/* Someone waiting for the outcome of a SUBSCRIBE (a REFER, sample flow
+ * step 10). */
+typedef struct {
+  PlRxSubscribeDone func;
+  gpointer data;
+} Watcher;
 
 typedef struct {
   char *app;
@@ -60,7 +71,9 @@ _pl_receiver_subscription_free (gpointer data)
   pl_node_cancel_timer (PL_NODE (s->self), &s->refresh_timer);
   pl_subscriber_free (s->sub);
   g_array_unref (s->queued);
+  g_array_unref (s->watchers);
   g_free (s->uri);
+  g_free (s->accept_contact);
   g_free (s);
 }
 
@@ -87,6 +100,23 @@ is_live (PlRxSubscription *s)
   return !s->ended && !pl_subscriber_is_terminated (s->sub);
 }
 
+/* Tells every watcher how its SUBSCRIBE ended, once. */
+static void
+tell_watchers (PlRxSubscription *s,
+               int               status,
+               const char       *phrase)
+{
+  g_autoptr (GArray) watchers = s->watchers;
+
+  s->watchers = g_array_new (FALSE, FALSE, sizeof (Watcher));
+  for (guint i = 0; i < watchers->len; i++)
+    {
+      Watcher *w = &g_array_index (watchers, Watcher, i);
+
+      w->func (s->self, status, phrase, w->data);
+    }
+}
+
 static void
 record (PlRxSubscription *s,
         const char       *name,
@@ -109,7 +139,8 @@ static msg_t *
 build_subscribe (PlReceiver    *self,
                  const PlRxApp *app,
                  const char    *uri,
-                 guint32        expires)
+                 guint32        expires,
+                 const char    *accept_contact)
 {
   PlNode *node = PL_NODE (self);
   msg_t *msg = pl_wire_new_msg ();
@@ -158,6 +189,10 @@ build_subscribe (PlReceiver    *self,
   msg_header_add_make (msg, NULL, sip_expires_class, value);
   /* Step 4: what the application takes, in one Accept. */
   msg_header_add_make (msg, NULL, sip_accept_class, accept);
+  /* A referred SUBSCRIBE carries the Refer-To's Accept-Contact ("Use of
+   * the REFER Method", receiver step 3). */
+  if (accept_contact)
+    msg_header_add_make (msg, NULL, sip_accept_contact_class, accept_contact);
   msg_header_add_make (msg, NULL, sip_contact_class, contact);
   return msg;
 }
@@ -231,6 +266,13 @@ on_subscribed (PlSubscriber *sub,
   else
     record (s, s->asked == 0 ? "unsubscribe-failed" : "subscribe-failed", status, phrase);
 
+  /* A referrer learns of a failure at once, of a success with the first
+   * NOTIFY (sample flow step 10), which a refresh has had already. */
+  if (status >= 200 && status < 300)
+    s->answer = status;
+  if (status >= 300 || (status >= 200 && s->notified))
+    tell_watchers (s, status, phrase);
+
   /* RFC 3265 §3.1.4.2: refused, or a refresh the notifier no longer
    * knows (481), ends it; any other failed refresh leaves it as it was
    * until it expires. A terminating NOTIFY that overtook this answer
@@ -297,13 +339,28 @@ _pl_receiver_subscribe (PlReceiver *self,
                         const char *uri,
                         guint32     expires)
 {
+  _pl_receiver_subscribe_full (self, app, uri, expires, NULL, NULL, NULL);
+}
+
+void
+_pl_receiver_subscribe_full (PlReceiver        *self,
+                             PlRxApp           *app,
+                             const char        *uri,
+                             guint32            expires,
+                             const char        *accept_contact,
+                             PlRxSubscribeDone  done,
+                             gpointer           data)
+{
   PlRxSubscription *s = find_subscription (self, app);
+  Watcher w = { done, data };
 
   g_assert (expires > 0);
   if (s && is_live (s))
     {
       /* One subscription per application: a new <subscribe> refreshes
        * it in its dialog (RFC 3265 §3.1.4.2). */
+      if (done)
+        g_array_append_val (s->watchers, w);
       refresh (s, expires);
       return;
     }
@@ -315,10 +372,15 @@ _pl_receiver_subscribe (PlReceiver *self,
   s->app = app;
   s->uri = g_strdup (uri);
   s->queued = g_array_new (FALSE, FALSE, sizeof (guint32));
+  s->watchers = g_array_new (FALSE, FALSE, sizeof (Watcher));
+  if (done)
+    g_array_append_val (s->watchers, w);
+  s->accept_contact = g_strdup (accept_contact);
   s->asked = expires;
   s->in_flight = TRUE;
   g_ptr_array_add (self->subscriptions, s);
-  s->sub = pl_subscriber_new (PL_NODE (self), build_subscribe (self, app, uri, expires),
+  s->sub = pl_subscriber_new (PL_NODE (self),
+                              build_subscribe (self, app, uri, expires, accept_contact),
                               on_subscribed, on_notify, s);
 }
 
@@ -439,6 +501,12 @@ _pl_receiver_notify (PlReceiver  *self,
               status == 400 ? "no Subscription-State" : "CSeq out of order");
       return;
     }
+  /* Receiver procedures of "Use of the REFER Method": the first NOTIFY
+   * in the ua-profile dialog is the referrer's cue. It may overtake the
+   * 200 to the SUBSCRIBE (RFC 3265 §3.1.4.4): a 200 then. */
+  s->notified = TRUE;
+  if (s->watchers->len > 0)
+    tell_watchers (s, s->answer ? s->answer : 200, NULL);
   if (ss && g_ascii_strcasecmp (ss->ss_substate, "terminated") == 0)
     {
       PlTraceEvent *event = pl_node_begin_event (node, PL_EVENT_APP, "subscription-terminated");

@@ -18,6 +18,8 @@
  *     <whitelist sender="sip:psadm1@home1.net"/>
  *   </node>
  *
+ * refer="accept|decline": the user's answer to a REFER (pl-receiver-refer.c).
+ *
  * Actions: <register node [apps] [expires]/>, <deregister node/>,
  * <subscribe node app [expires] [uri]/>, <unsubscribe node app/>,
  * <publish node [device-profile] [expires]/>, <unpublish node/>
@@ -825,6 +827,9 @@ pl_receiver_request (PlNode      *node,
     case sip_method_notify:
       _pl_receiver_notify (self, txn, msg, sip);
       return;
+    case sip_method_refer:
+      _pl_receiver_refer (self, txn, msg, sip);
+      return;
     case sip_method_options:
       response = pl_server_txn_make_response (txn, 200, NULL);
       break;
@@ -838,7 +843,7 @@ pl_receiver_request (PlNode      *node,
       break;
     }
   /* We watch (NOTIFY) but notify no one: no SUBSCRIBE here. */
-  msg_header_add_make (response, NULL, sip_allow_class, "MESSAGE, NOTIFY, OPTIONS");
+  msg_header_add_make (response, NULL, sip_allow_class, "MESSAGE, NOTIFY, OPTIONS, REFER");
   pl_server_txn_respond (txn, response);
 }
 
@@ -973,7 +978,8 @@ pl_receiver_configure (PlNode        *node,
 {
   static const char *const attrs[] = { "id", "kind", "host", "outbound", "registrar", "expires",
                                        "refresh", "instance", "contact-user", "device-profile",
-                                       "publish", "publish-expires", NULL };
+                                       "publish", "publish-expires", "refer",
+                                       NULL };
   static const char *const identity_attrs[] = { "public", "private", "password", "display",
                                                 NULL };
   static const char *const whitelist_attrs[] = { "sender", NULL };
@@ -988,7 +994,8 @@ pl_receiver_configure (PlNode        *node,
       || !pl_xml_attr_uint (ctx, element, "expires", DEFAULT_EXPIRES, 0, G_MAXUINT32, &expires,
                             error)
       || !pl_xml_attr_bool (ctx, element, "refresh", FALSE, &self->refresh, error)
-      || !_pl_receiver_presence_configure (self, ctx, element, error))
+      || !_pl_receiver_presence_configure (self, ctx, element, error)
+      || !_pl_receiver_configure_refer (self, ctx, element, error))
     return FALSE;
   self->expires = (guint32) expires;
   pl_receiver_set_core (self, pl_xml_attr (element, "outbound"),
@@ -1189,6 +1196,7 @@ pl_receiver_finalize (GObject *object)
   PlReceiver *self = PL_RECEIVER (object);
 
   pl_node_cancel_timer (PL_NODE (self), &self->refresh_timer);
+  g_clear_pointer (&self->refers, g_ptr_array_unref);
   g_clear_pointer (&self->subscriptions, g_ptr_array_unref);
   g_clear_pointer (&self->presence, _pl_receiver_presence_free);
   g_free (self->public_id);
@@ -1230,6 +1238,7 @@ pl_receiver_init (PlReceiver *self)
   self->apps = g_ptr_array_new_with_free_func (rx_app_free);
   self->whitelist = g_ptr_array_new_with_free_func (g_free);
   self->subscriptions = g_ptr_array_new_with_free_func (_pl_receiver_subscription_free);
+  self->refers = g_ptr_array_new_with_free_func (_pl_receiver_refer_free);
   g_queue_init (&self->queued);
 }
 

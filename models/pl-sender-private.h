@@ -54,6 +54,8 @@ typedef struct {
   gboolean ended;         /* its "terminated" event is recorded */
 } PlSenderSubscription;
 
+typedef struct _PlSenderRefer PlSenderRefer;  /* pl-sender-refer.c */
+
 struct _PlSender {
   PlNode parent_instance;
 
@@ -74,6 +76,7 @@ struct _PlSender {
 
   struct _PlSenderPresence *presence; /* pl-sender-presence.c */
   GPtrArray *reg_watches; /* reg event subscriptions (pl-sender-reg.c), oldest first */
+  GPtrArray *refers;      /* PlSenderRefer*, refer n at index n - 1 */
 };
 
 /* pl-sender.c */
@@ -173,5 +176,18 @@ gboolean  _pl_sender_capability_allows (PlSender    *self,
                                         const char  *to,
                                         const char  *content_type,
                                         char       **reason);
+/* pl-sender-refer.c */
+void      _pl_sender_refer_free        (gpointer data);
+/* <refer node to app [target] [expires]/> of the timeline. */
+PlAction *_pl_sender_parse_refer       (PlSender      *self,
+                                        PlXmlContext  *ctx,
+                                        xmlNode       *element,
+                                        GError       **error);
+/* A NOTIFY of one of our REFERs' subscriptions: handled (TRUE), or not
+ * ours (FALSE). */
+gboolean  _pl_sender_refer_notify      (PlSender    *self,
+                                        PlServerTxn *txn,
+                                        msg_t       *msg,
+                                        sip_t       *sip);
 
 G_END_DECLS

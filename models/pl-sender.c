@@ -605,9 +605,10 @@ pl_sender_request (PlNode      *node,
       _pl_sender_subscribe (self, txn, msg, sip);
       return;
     case sip_method_notify:
-      /* Each watcher tries it in turn (RFC 3265 §3.2.4). */
+      /* Each subscription of ours tries it in turn (RFC 3265 §3.2.4). */
       if (_pl_sender_presence_notify (self, txn, msg, sip)
-          || _pl_sender_reg_notify (self, txn, msg, sip))
+          || _pl_sender_reg_notify (self, txn, msg, sip)
+          || _pl_sender_refer_notify (self, txn, msg, sip))
         return;
       pl_node_app_event (node, "notify-rejected", "NOTIFY outside every subscription: 481");
       pl_server_txn_reply (txn, 481, NULL);
@@ -835,6 +836,8 @@ pl_sender_parse_action (PlNode        *node,
 
   if (g_str_equal (verb, "push"))
     return parse_push (node, ctx, element, error);
+  if (g_str_equal (verb, "refer"))
+    return _pl_sender_parse_refer (PL_SENDER (node), ctx, element, error);
   if (g_str_equal (verb, "watch") || g_str_equal (verb, "unwatch"))
     {
       const char *event = pl_xml_attr (element, "event");
@@ -849,7 +852,8 @@ pl_sender_parse_action (PlNode        *node,
       return NULL;
     }
   pl_xml_error (ctx, error, element, NULL,
-                "a 'sender' node has no action <%s>: expected <push>, <watch> or <unwatch>", verb);
+                "a 'sender' node has no action <%s>: expected <push>, <refer>, <watch> "
+                "or <unwatch>", verb);
   return NULL;
 }
 
@@ -877,6 +881,7 @@ pl_sender_finalize (GObject *object)
   /* Subscriptions first: their NOTIFYs in progress point at pushes. */
   g_clear_pointer (&self->subscriptions, g_ptr_array_unref);
   g_clear_pointer (&self->reg_watches, g_ptr_array_unref);
+  g_clear_pointer (&self->refers, g_ptr_array_unref);
   g_clear_pointer (&self->pushes, g_ptr_array_unref);
   g_clear_pointer (&self->registrations, g_hash_table_unref);
   g_clear_pointer (&self->authorized, g_ptr_array_unref);
@@ -910,6 +915,7 @@ pl_sender_init (PlSender *self)
   self->subscriptions = g_ptr_array_new_with_free_func (_pl_sender_subscription_free);
   self->presence = _pl_sender_presence_new ();
   self->reg_watches = g_ptr_array_new_with_free_func (_pl_sender_reg_watch_free);
+  self->refers = g_ptr_array_new_with_free_func (_pl_sender_refer_free);
 }
 
 /* ---- public API ---- */

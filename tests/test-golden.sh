@@ -13,7 +13,7 @@ n=0
 failed=0
 
 echo "TAP version 13"
-for name in a1-registration a2-message a3-subscribe-notify; do
+for name in a1-registration a2-message a3-subscribe-notify a5-refer; do
   n=$((n + 1))
   golden=$root/data/golden/$name.jsonl
   if ! "$pushlab" run --quiet --json "$tmp/$name.jsonl" "$root/scenarios/$name.xml" >"$tmp/out" 2>&1; then
