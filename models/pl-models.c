@@ -35,6 +35,8 @@ pl_models_register (void)
       pl_node_kind_register ("receiver", PL_TYPE_RECEIVER, "Push Receiver agent: registers push applications, checks and takes pushes (§6.3.1, §7.2)");
       pl_node_kind_register ("uaprof-server", PL_TYPE_UAPROF_SERVER,
                              "UAProf server: answers HTTP GETs of device-profile URLs (§8.1.3.3)");
+      pl_node_kind_register ("content-server", PL_TYPE_UAPROF_SERVER,
+                             "content server: answers HTTP GETs of push content a MESSAGE names by reference (RFC 4483)");
       pl_node_kind_register ("presence", PL_TYPE_PRESENCE, "presence server: PUBLISH (RFC 3903), SUBSCRIBE/NOTIFY presence (RFC 3856) with PIDF and the OMA device-profile (§8)");
       g_once_init_leave (&done, 1);
     }

@@ -22,6 +22,7 @@ typedef struct {
   PlTime delay;
 } PlRxApp;
 
+typedef struct _PlRxReference PlRxReference;        /* pl-receiver-indirect.c */
 typedef struct _PlRxRegistration PlRxRegistration;  /* pl-receiver.c */
 typedef struct _PlRxSubscription PlRxSubscription;  /* pl-receiver-subscribe.c */
 typedef struct _PlRxPresence PlRxPresence;          /* pl-receiver-presence.c */
@@ -58,6 +59,7 @@ struct _PlReceiver {
   GStrv service_route;  /* RFC 3608: "<uri>" of the last 200 to REGISTER */
 
   GPtrArray *subscriptions;  /* PlRxSubscription*, at most one per app */
+  struct _PlHttpClient *http;  /* fetches of content by reference, or NULL */
   PlRxPresence *presence;    /* presence source (§8), or NULL */
   gboolean refer_decline;    /* the user refuses REFERs (pl-receiver-refer.c) */
   GPtrArray *refers;         /* PlRxRefer*, oldest first */
@@ -100,6 +102,34 @@ void      _pl_receiver_deliver           (PlReceiver  *self,
                                           PlRxApp     *app,
                                           const char  *from,
                                           const char  *method);
+
+/* The same with the content given apart from the request (fetched by
+ * reference from @url, RFC 4483). */
+void      _pl_receiver_deliver_content   (PlReceiver  *self,
+                                          PlServerTxn *txn,
+                                          msg_t       *msg,
+                                          sip_t       *sip,
+                                          PlRxApp     *app,
+                                          const char  *from,
+                                          const char  *content_type,
+                                          GBytes      *content,
+                                          const char  *url);
+
+/* pl-receiver-indirect.c: content by reference (004_… §7.1.1 step 4) */
+gboolean  _pl_receiver_is_reference      (sip_t *sip);
+/* NULL with the status to answer (400, 415) and why. */
+PlRxReference *_pl_receiver_parse_reference (sip_t  *sip,
+                                             int    *status,
+                                             char  **reason);
+const char *_pl_receiver_reference_get_type (const PlRxReference *ref);
+void      _pl_receiver_reference_free    (PlRxReference *ref);
+/* Fetches @ref (taken over), then delivers or answers @txn. */
+void      _pl_receiver_fetch_reference   (PlReceiver    *self,
+                                          PlServerTxn   *txn,
+                                          msg_t         *msg,
+                                          PlRxApp       *app,
+                                          const char    *from,
+                                          PlRxReference *ref);
 
 /* pl-receiver-subscribe.c */
 void      _pl_receiver_subscription_free (gpointer data);

@@ -39,6 +39,7 @@
 
 #include "pl-action.h"
 #include "pl-digest.h"
+#include "pl-http-client.h"
 #include "pl-push.h"
 #include "pl-receiver-private.h"
 #include "pl-transaction.h"
@@ -581,16 +582,26 @@ static void
 add_content_fields (PlTraceEvent *event,
                     msg_t        *msg,
                     sip_t        *sip,
-                    const char   *from)
+                    const char   *from,
+                    const char   *content_type,
+                    GBytes       *content)
 {
   const char *data = sip->sip_payload ? sip->sip_payload->pl_data : "";
   gsize len = sip->sip_payload ? sip->sip_payload->pl_len : 0;
   g_autofree char *called = pl_wire_header_value (msg, "P-Called-Party-ID");
 
+  /* Content by reference: what was fetched, not the reference. */
+  if (content)
+    data = g_bytes_get_data (content, &len);
+  if (data == NULL)
+    data = "";
   if (from)
     pl_trace_event_add_string (event, "from", from);
-  pl_trace_event_add_string (event, "content-type",
-                             sip->sip_content_type ? sip->sip_content_type->c_type : "");
+  if (content_type)
+    pl_trace_event_add_string (event, "content-type", content_type);
+  else
+    pl_trace_event_add_string (event, "content-type",
+                               sip->sip_content_type ? sip->sip_content_type->c_type : "");
   pl_trace_event_add_int (event, "bytes", (gint64) len);
   if (is_printable (data, len))
     {
@@ -682,14 +693,17 @@ on_answer_due (gpointer data)
   pl_server_txn_reply (p->txn, p->status, NULL);
 }
 
-void
-_pl_receiver_deliver (PlReceiver  *self,
-                      PlServerTxn *txn,
-                      msg_t       *msg,
-                      sip_t       *sip,
-                      PlRxApp     *app,
-                      const char  *from,
-                      const char  *method)
+static void
+deliver (PlReceiver  *self,
+         PlServerTxn *txn,
+         msg_t       *msg,
+         sip_t       *sip,
+         PlRxApp     *app,
+         const char  *from,
+         const char  *method,
+         const char  *content_type,
+         GBytes      *content,
+         const char  *url)
 {
   PlNode *node = PL_NODE (self);
   PlTraceEvent *event;
@@ -698,7 +712,9 @@ _pl_receiver_deliver (PlReceiver  *self,
   self->n_pushes++;
   event = pl_node_begin_event (node, PL_EVENT_APP, "push");
   pl_trace_event_add_string (event, "app", app->id);
-  add_content_fields (event, msg, sip, from);
+  add_content_fields (event, msg, sip, from, content_type, content);
+  if (url)
+    pl_trace_event_add_string (event, "url", url);
   if (app->answer)
     {
       g_autofree char *answer = g_strdup_printf ("%d", app->answer);
@@ -725,6 +741,32 @@ _pl_receiver_deliver (PlReceiver  *self,
   pl_server_txn_set_data (txn, p, pending_answer_free);
 }
 
+void
+_pl_receiver_deliver (PlReceiver  *self,
+                      PlServerTxn *txn,
+                      msg_t       *msg,
+                      sip_t       *sip,
+                      PlRxApp     *app,
+                      const char  *from,
+                      const char  *method)
+{
+  deliver (self, txn, msg, sip, app, from, method, NULL, NULL, NULL);
+}
+
+void
+_pl_receiver_deliver_content (PlReceiver  *self,
+                              PlServerTxn *txn,
+                              msg_t       *msg,
+                              sip_t       *sip,
+                              PlRxApp     *app,
+                              const char  *from,
+                              const char  *content_type,
+                              GBytes      *content,
+                              const char  *url)
+{
+  deliver (self, txn, msg, sip, app, from, NULL, content_type, content, url);
+}
+
 static void
 handle_message (PlReceiver  *self,
                 PlServerTxn *txn,
@@ -739,6 +781,7 @@ handle_message (PlReceiver  *self,
   g_autofree char *from = NULL;
   g_autofree char *reason = NULL;
   const char *type = sip->sip_content_type ? sip->sip_content_type->c_type : NULL;
+  PlRxReference *ref = NULL;
   PlRxApp *app;
   PlTraceEvent *event;
 
@@ -768,7 +811,7 @@ handle_message (PlReceiver  *self,
   if (app_id == NULL)
     {
       event = pl_node_begin_event (node, PL_EVENT_APP, "message");
-      add_content_fields (event, msg, sip, from);
+      add_content_fields (event, msg, sip, from, NULL, NULL);
       pl_node_commit_event (node, event);
       pl_server_txn_reply (txn, 200, NULL);
       return;
@@ -782,12 +825,31 @@ handle_message (PlReceiver  *self,
       return;
     }
 
+  /* Step 4 (004_… §7.1.1): content by reference, RFC 4483. What the
+   * application gets is what the reference names. */
+  if (_pl_receiver_is_reference (sip))
+    {
+      int status;
+
+      ref = _pl_receiver_parse_reference (sip, &status, &reason);
+      if (ref == NULL)
+        {
+          msg_t *response = status == 415 ? _pl_receiver_unsupported_type (txn, app)
+                                          : pl_server_txn_make_response (txn, status, NULL);
+
+          _pl_receiver_reject (self, txn, response, app_id, NULL, reason);
+          return;
+        }
+      type = _pl_receiver_reference_get_type (ref);
+    }
+
   /* The application must be able to take the content (RFC 3261
    * §21.4.13: 415 lists what it takes in Accept). */
   if (!_pl_receiver_accepts_type (app, type))
     {
       reason = g_strdup_printf ("content type %s is not accepted by %s", type ? type : "(none)",
                                 app_id);
+      _pl_receiver_reference_free (ref);
       _pl_receiver_reject (self, txn, _pl_receiver_unsupported_type (txn, app), app_id, NULL,
                            reason);
       return;
@@ -798,11 +860,17 @@ handle_message (PlReceiver  *self,
   if (self->whitelist->len > 0 && !on_whitelist (self, pai))
     {
       reason = g_strdup_printf ("sender %s is not on the whitelist", from ? from : "?");
+      _pl_receiver_reference_free (ref);
       _pl_receiver_reject (self, txn, pl_server_txn_make_response (txn, 403, NULL), app_id,
                            NULL, reason);
       return;
     }
 
+  if (ref)
+    {
+      _pl_receiver_fetch_reference (self, txn, msg, app, from, ref);
+      return;
+    }
   /* §6.3.1 steps 3 and 4: to the application, which answers. */
   _pl_receiver_deliver (self, txn, msg, sip, app, from, NULL);
 }
@@ -1199,6 +1267,7 @@ pl_receiver_finalize (GObject *object)
   g_clear_pointer (&self->refers, g_ptr_array_unref);
   g_clear_pointer (&self->subscriptions, g_ptr_array_unref);
   g_clear_pointer (&self->presence, _pl_receiver_presence_free);
+  g_clear_pointer (&self->http, pl_http_client_free);
   g_free (self->public_id);
   g_free (self->private_id);
   g_free (self->password);
@@ -1218,6 +1287,22 @@ pl_receiver_finalize (GObject *object)
   G_OBJECT_CLASS (pl_receiver_parent_class)->finalize (object);
 }
 
+/* HTTP answers to fetches of content by reference. */
+static void
+pl_receiver_stream (PlNode     *node,
+                    PlNode     *from,
+                    const char *proto,
+                    GBytes     *bytes)
+{
+  PlReceiver *self = PL_RECEIVER (node);
+
+  if (g_strcmp0 (proto, "http") == 0 && self->http
+      && pl_http_client_receive (self->http, from, bytes))
+    return;
+  pl_node_app_event (node, "error", "%s bytes from %s answer nothing of ours", proto,
+                     pl_node_get_id (from));
+}
+
 static void
 pl_receiver_class_init (PlReceiverClass *klass)
 {
@@ -1229,6 +1314,7 @@ pl_receiver_class_init (PlReceiverClass *klass)
   node_class->resolve = pl_receiver_resolve;
   node_class->parse_action = pl_receiver_parse_action;
   node_class->request = pl_receiver_request;
+  node_class->stream = pl_receiver_stream;
 }
 
 static void

@@ -30,6 +30,7 @@
 typedef struct {
   char *url;
   PlUaprof *uaprof;       /* NULL: capabilities unknown */
+  gboolean fetching;      /* a GET of its profile is under way */
 } PlDevice;
 
 typedef struct {
@@ -40,15 +41,7 @@ typedef struct {
 typedef struct {
   PlSender *self;
   char *public_id;
-  char *url;
-  PlNode *server;
-  GBytes *request;
-  PlTimer *timeout;
-  gboolean sent;
 } PlFetch;
-
-static void send_next_fetch (PlSender *self,
-                             PlNode   *server);
 
 /* ---- store ---- */
 
@@ -72,15 +65,12 @@ _pl_sender_presentity_free (gpointer data)
   g_free (p);
 }
 
-void
-_pl_sender_fetch_free (gpointer data)
+static void
+fetch_free (gpointer data)
 {
   PlFetch *f = data;
 
-  pl_node_cancel_timer (PL_NODE (f->self), &f->timeout);
   g_free (f->public_id);
-  g_free (f->url);
-  g_clear_pointer (&f->request, g_bytes_unref);
   g_free (f);
 }
 
@@ -153,117 +143,39 @@ record_capabilities (PlSender   *self,
   pl_node_commit_event (node, event);
 }
 
-static void
-fetch_done (PlFetch *f)
-{
-  PlSender *self = f->self;
-  PlNode *server = f->server;
+static void on_fetched (const char          *url,
+                        const PlHttpMessage *response,
+                        const char          *problem,
+                        gpointer             user_data);
 
-  g_ptr_array_remove (self->presence->fetches, f);
-  send_next_fetch (self, server);
-}
-
-static void
-on_fetch_timeout (gpointer data)
-{
-  PlFetch *f = data;
-
-  f->timeout = NULL;
-  fetch_error (f->self, f->public_id, f->url, "no HTTP answer to the GET");
-  fetch_done (f);
-}
-
-static void
-send_next_fetch (PlSender *self,
-                 PlNode   *server)
-{
-  GPtrArray *all = self->presence->fetches;
-  PlFetch *next = NULL;
-  PlNode *node = PL_NODE (self);
-  g_autofree char *label = NULL;
-  g_autoptr (PlHttpMessage) parsed = NULL;
-  PlTraceEvent *event;
-
-  /* RFC 7230 §6.3.2: answers come in the order of the requests; one at
-   * a time per server keeps each answer with its URL. */
-  for (guint i = 0; i < all->len; i++)
-    {
-      PlFetch *f = g_ptr_array_index (all, i);
-
-      if (f->server != server)
-        continue;
-      if (f->sent)
-        return;
-      if (next == NULL)
-        next = f;
-    }
-  if (next == NULL)
-    return;
-  next->sent = TRUE;
-  parsed = pl_http_parse (next->request, NULL);
-  g_assert (parsed != NULL);
-  label = pl_http_message_label (parsed);
-  event = pl_node_begin_event (node, PL_EVENT_APP, "profile-fetch");
-  pl_trace_event_add_string (event, "presentity", next->public_id);
-  pl_trace_event_add_string (event, "profile", next->url);
-  pl_trace_event_add_string (event, "server", pl_node_get_id (server));
-  pl_node_commit_event (node, event);
-  next->timeout = pl_node_add_timer (node, FETCH_TIMEOUT, on_fetch_timeout, next, NULL);
-  pl_sim_transmit (pl_node_get_sim (node), node, server, PL_EVENT_SEND, "http", next->request,
-                   label);
-}
-
-static void
+/* TRUE when the GET is on its way. */
+static gboolean
 start_fetch (PlSender   *self,
              const char *public_id,
              const char *url)
 {
   PlNode *node = PL_NODE (self);
-  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  g_autofree char *target = NULL;
-  g_autofree char *host = NULL;
-  g_autofree char *name = NULL;
-  const char *path;
-  PlNode *server;
+  g_autoptr (GError) error = NULL;
+  PlTraceEvent *event;
   PlFetch *f;
 
-  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
-    {
-      fetch_error (self, public_id, url, "the device-profile is not an HTTP URL with a host");
-      return;
-    }
-  if (g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") != 0)
-    {
-      fetch_error (self, public_id, url, "only http: device profiles are fetched (no TLS here)");
-      return;
-    }
-  /* The virtual DNS: the node whose host is the URL's (any SIP port);
-   * an IPv6 literal is named with its brackets there and in Host. */
-  name = strchr (g_uri_get_host (uri), ':') ? g_strdup_printf ("[%s]", g_uri_get_host (uri))
-                                            : g_strdup (g_uri_get_host (uri));
-  server = pl_sim_resolve (pl_node_get_sim (node), name, 0);
-  if (server == NULL)
-    {
-      g_autofree char *problem = g_strdup_printf ("no node has the host %s",
-                                                  name);
-
-      fetch_error (self, public_id, url, problem);
-      return;
-    }
-  path = *g_uri_get_path (uri) ? g_uri_get_path (uri) : "/";
-  target = g_uri_get_query (uri) ? g_strdup_printf ("%s?%s", path, g_uri_get_query (uri))
-                                 : g_strdup (path);
+  if (self->presence->http == NULL)
+    self->presence->http = pl_http_client_new (node, FETCH_TIMEOUT);
   f = g_new0 (PlFetch, 1);
   f->self = self;
   f->public_id = g_strdup (public_id);
-  f->url = g_strdup (url);
-  f->server = server;
-  /* RFC 7230 §5.4: Host is the URL's authority, its port included. */
-  host = g_uri_get_port (uri) > 0 ? g_strdup_printf ("%s:%d", name, g_uri_get_port (uri))
-                                  : g_strdup (name);
-  f->request = pl_http_build_request ("GET", host, target, PROFILE_ACCEPT);
-  g_ptr_array_add (self->presence->fetches, f);
-  send_next_fetch (self, server);
+  if (!pl_http_client_get (self->presence->http, url, PROFILE_ACCEPT, on_fetched, f, fetch_free,
+                           &error))
+    {
+      fetch_error (self, public_id, url, error->message);
+      fetch_free (f);
+      return FALSE;
+    }
+  event = pl_node_begin_event (node, PL_EVENT_APP, "profile-fetch");
+  pl_trace_event_add_string (event, "presentity", public_id);
+  pl_trace_event_add_string (event, "profile", url);
+  pl_node_commit_event (node, event);
+  return TRUE;
 }
 
 static gboolean
@@ -277,43 +189,23 @@ is_profile_type (const char *type)
   return FALSE;
 }
 
-/* An HTTP answer from @from: the one fetch in flight to it. */
-void
-_pl_sender_presence_http (PlSender *self,
-                          PlNode   *from,
-                          GBytes   *bytes)
+/* The answer to a GET of a device profile. */
+static void
+on_fetched (const char          *url,
+            const PlHttpMessage *response,
+            const char          *problem_text,
+            gpointer             user_data)
 {
-  GPtrArray *all = self->presence->fetches;
+  PlFetch *f = user_data;
+  PlSender *self = f->self;
   g_autoptr (GError) error = NULL;
-  g_autoptr (PlHttpMessage) response = NULL;
   g_autoptr (PlUaprof) uaprof = NULL;
-  g_autofree char *problem = NULL;
-  PlFetch *f = NULL;
+  g_autofree char *problem = g_strdup (problem_text);
   PlDevice *device;
-  const char *type;
-  GBytes *body;
+  const char *type = response ? pl_http_message_get_header (response, "Content-Type") : NULL;
 
-  for (guint i = 0; i < all->len && f == NULL; i++)
-    {
-      PlFetch *candidate = g_ptr_array_index (all, i);
-
-      if (candidate->server == from && candidate->sent)
-        f = candidate;
-    }
-  if (f == NULL)
-    {
-      pl_node_app_event (PL_NODE (self), "error", "HTTP bytes from %s answer no fetch of ours",
-                         pl_node_get_id (from));
-      return;
-    }
-  pl_node_cancel_timer (PL_NODE (self), &f->timeout);
-
-  response = pl_http_parse (bytes, &error);
-  type = response ? pl_http_message_get_header (response, "Content-Type") : NULL;
-  if (response == NULL)
-    problem = g_strdup_printf ("malformed HTTP answer: %s", error->message);
-  else if (pl_http_message_is_request (response))
-    problem = g_strdup ("an HTTP request where its answer was expected");
+  if (problem)
+    ;
   else if (pl_http_message_get_status (response) != 200)
     problem = g_strdup_printf ("GET answered %d %s", pl_http_message_get_status (response),
                                pl_http_message_get_reason (response));
@@ -323,29 +215,40 @@ _pl_sender_presence_http (PlSender *self,
   else
     {
       gsize len;
-      const char *data;
+      const char *data = g_bytes_get_data (pl_http_message_get_body (response), &len);
 
-      body = pl_http_message_get_body (response);
-      data = g_bytes_get_data (body, &len);
-      uaprof = pl_uaprof_parse (data, len, f->url, &error);
+      uaprof = pl_uaprof_parse (data, len, url, &error);
       if (uaprof == NULL)
         problem = g_strdup_printf ("not a UAProf profile: %s", error->message);
     }
 
-  device = find_device (self, f->public_id, f->url);
+  device = find_device (self, f->public_id, url);
+  if (device)
+    device->fetching = FALSE;
   if (problem)
-    fetch_error (self, f->public_id, f->url, problem);
+    fetch_error (self, f->public_id, url, problem);
   else if (device == NULL)
     /* A later NOTIFY no longer lists the device. */
     pl_node_app_event (PL_NODE (self), "error", "profile %s of %s arrived for a device "
-                       "presence no longer lists", f->url, f->public_id);
+                       "presence no longer lists", url, f->public_id);
   else
     {
-      record_capabilities (self, f->public_id, f->url, uaprof);
+      record_capabilities (self, f->public_id, url, uaprof);
       g_clear_pointer (&device->uaprof, pl_uaprof_free);
       device->uaprof = g_steal_pointer (&uaprof);
     }
-  fetch_done (f);
+  fetch_free (f);
+}
+
+/* An HTTP answer from @from: the one fetch in flight to it. */
+void
+_pl_sender_presence_http (PlSender *self,
+                          PlNode   *from,
+                          GBytes   *bytes)
+{
+  if (self->presence->http == NULL || !pl_http_client_receive (self->presence->http, from, bytes))
+    pl_node_app_event (PL_NODE (self), "error", "HTTP bytes from %s answer no fetch of ours",
+                       pl_node_get_id (from));
 }
 
 void
@@ -378,25 +281,17 @@ _pl_sender_capabilities_update (PlSender   *self,
           d = g_new0 (PlDevice, 1);
           d->url = g_strdup (urls[i]);
         }
-      if (d->uaprof == NULL)
-        g_ptr_array_add (to_fetch, d->url);
+      if (d->uaprof == NULL && !d->fetching)
+        g_ptr_array_add (to_fetch, d);
       g_ptr_array_add (devices, d);
     }
   g_ptr_array_unref (p->devices);
   p->devices = g_steal_pointer (&devices);
   for (guint i = 0; i < to_fetch->len; i++)
     {
-      gboolean pending = FALSE;
+      PlDevice *d = g_ptr_array_index (to_fetch, i);
 
-      for (guint j = 0; j < self->presence->fetches->len; j++)
-        {
-          PlFetch *f = g_ptr_array_index (self->presence->fetches, j);
-
-          pending |= g_str_equal (f->public_id, public_id)
-                     && g_str_equal (f->url, g_ptr_array_index (to_fetch, i));
-        }
-      if (!pending)
-        start_fetch (self, public_id, g_ptr_array_index (to_fetch, i));
+      d->fetching = start_fetch (self, public_id, d->url);
     }
 }
 

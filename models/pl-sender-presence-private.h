@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include "pl-http-client.h"
 #include "pl-sender-presence.h"
 #include "pl-sender-private.h"
 
@@ -14,11 +15,10 @@ G_BEGIN_DECLS
 struct _PlSenderPresence {
   GPtrArray *watches;      /* PlWatch*, oldest first (pl-sender-presence.c) */
   GPtrArray *presentities; /* PlPresentity*, first seen first */
-  GPtrArray *fetches;      /* PlFetch*, one sent per server at a time, in order */
+  PlHttpClient *http;      /* profile fetches, made on the first one */
 };
 
 void _pl_sender_presentity_free     (gpointer data);
-void _pl_sender_fetch_free          (gpointer data);
 /* The device-profile URLs (NULL-terminated) a NOTIFY lists for
  * @public_id become its devices: a URL already known keeps its profile,
  * a new one is fetched. */

@@ -73,7 +73,6 @@ _pl_sender_presence_new (void)
 
   presence->watches = g_ptr_array_new_with_free_func (watch_free);
   presence->presentities = g_ptr_array_new_with_free_func (_pl_sender_presentity_free);
-  presence->fetches = g_ptr_array_new_with_free_func (_pl_sender_fetch_free);
   return presence;
 }
 
@@ -81,7 +80,7 @@ void
 _pl_sender_presence_free (PlSenderPresence *presence)
 {
   /* Fetches and watches hold timers of the node: they go first. */
-  g_ptr_array_unref (presence->fetches);
+  g_clear_pointer (&presence->http, pl_http_client_free);
   g_ptr_array_unref (presence->watches);
   g_ptr_array_unref (presence->presentities);
   g_free (presence);

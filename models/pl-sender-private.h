@@ -32,6 +32,7 @@ typedef struct {
   char *content_type;
   GBytes *body;
   gboolean confirm;
+  char *inner_type;       /* by reference (RFC 4483): the referenced content's type */
 
   char *call_id;          /* MESSAGE: every attempt in the same Call-ID */
   char *from_tag;
@@ -127,6 +128,16 @@ gboolean  _pl_sender_reg_notify        (PlSender    *self,
                                         PlServerTxn *txn,
                                         msg_t       *msg,
                                         sip_t       *sip);
+
+/* pl-sender-indirect.c: content by reference (RFC 4483). Reads the
+ * <push> attributes content-url and content-size (with @method, whose
+ * value must then be MESSAGE); *@url stays NULL without content-url. */
+gboolean  _pl_sender_parse_reference   (PlXmlContext  *ctx,
+                                        xmlNode       *element,
+                                        int            method,
+                                        char         **url,
+                                        gint64        *size,
+                                        GError       **error);
 
 /* pl-sender-notify.c */
 void      _pl_sender_subscription_free (gpointer data);

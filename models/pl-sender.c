@@ -69,6 +69,8 @@ typedef struct {
   char *content_type;
   GBytes *body;
   gboolean confirm;
+  char *content_url;      /* content by reference (RFC 4483) */
+  gint64 content_size;    /* its size, or -1 */
 } PlPushSpec;
 
 static gboolean send_attempt (PlSenderPush *p);
@@ -83,6 +85,7 @@ push_free (gpointer data)
   g_free (p->app);
   g_free (p->auid);
   g_free (p->content_type);
+  g_free (p->inner_type);
   g_clear_pointer (&p->body, g_bytes_unref);
   g_free (p->call_id);
   g_free (p->from_tag);
@@ -109,6 +112,7 @@ push_spec_free (gpointer data)
   g_free (spec->app);
   g_free (spec->auid);
   g_free (spec->content_type);
+  g_free (spec->content_url);
   g_clear_pointer (&spec->body, g_bytes_unref);
   g_free (spec);
 }
@@ -742,7 +746,10 @@ run_push (PlNode  *node,
 {
   PlPushSpec *spec = data;
 
-  if (spec->method == PL_SENDER_BY_NOTIFY)
+  if (spec->content_url)
+    pl_sender_push_by_reference (PL_SENDER (node), spec->to, spec->app, spec->content_type,
+                                 spec->content_url, spec->content_size, spec->confirm);
+  else if (spec->method == PL_SENDER_BY_NOTIFY)
     pl_sender_notify (PL_SENDER (node), spec->to, spec->app, spec->auid, spec->content_type,
                       spec->body, spec->confirm);
   else
@@ -757,7 +764,8 @@ parse_push (PlNode        *node,
             GError       **error)
 {
   static const char *const attrs[] = { "node", "to", "app", "content-type", "body", "body-file",
-                                       "confirm", "method", "auid", NULL };
+                                       "confirm", "method", "auid", "content-url", "content-size",
+                                       NULL };
   static const char *const methods[] = { "message", "notify", NULL };
   g_autoptr (GBytes) body = NULL;
   const char *to, *app, *text, *file, *auid;
@@ -822,6 +830,10 @@ parse_push (PlNode        *node,
   spec->auid = g_strdup (auid);
   spec->content_type = g_strdup (pl_xml_attr (element, "content-type"));
   spec->body = g_steal_pointer (&body);
+  spec->content_size = -1;
+  if (!_pl_sender_parse_reference (ctx, element, method, &spec->content_url,
+                                   &spec->content_size, error))
+    return push_spec_free (spec), NULL;
   spec->confirm = confirm;
   return pl_action_new (node, "push", run_push, spec, push_spec_free);
 }
@@ -1005,8 +1017,10 @@ _pl_sender_push_start (PlSenderPush *p)
 
   /* Use case E, alternative flow 2 (002_… §5.5.6): a device known not
    * to take the content gets no push. Appendix C row 6 says why, as the
-   * device's own 415 would have; no request was sent (code 0). */
-  if (!_pl_sender_capability_allows (p->self, p->to, p->content_type, &reason))
+   * device's own 415 would have; no request was sent (code 0). Content
+   * by reference is judged by the type of what it refers to. */
+  if (!_pl_sender_capability_allows (p->self, p->to,
+                                     p->inner_type ? p->inner_type : p->content_type, &reason))
     {
       refuse_push (p, PL_DELIVERY_UNSUPPORTED_CONTENT, reason);
       return p->number;

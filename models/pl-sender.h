@@ -69,6 +69,17 @@ void        pl_sender_authorize     (PlSender   *self,
 gboolean    pl_sender_is_subscribed (PlSender   *self,
                                      const char *subscriber,
                                      const char *auid);
+/* Pushes by MESSAGE a reference to content at @url (an http: URL), of
+ * @content_type (NULL: application/vnd.oma.push) and @size bytes (-1:
+ * not said): a message/external-body body, RFC 4483 §4, that the
+ * receiver resolves (004_… §7.1.1 step 4). */
+guint       pl_sender_push_by_reference (PlSender   *self,
+                                         const char *to,
+                                         const char *app,
+                                         const char *content_type,
+                                         const char *url,
+                                         gint64      size,
+                                         gboolean    confirm);
 /* Sends a push by NOTIFY in the active ua-profile subscription of @to
  * to @auid (NULL: @app), §6.4.2.2 and A.3 step 9; numbered and reported
  * like pl_sender_push_full(). Without such a subscription, or when the

@@ -1,16 +1,26 @@
-/* pl-uaprof-server.c: the UAProf server (node kind "uaprof-server").
+/* pl-uaprof-server.c: the UAProf server (node kind "uaprof-server") and
+ * content server (node kind "content-server"): one HTTP server class.
  *
  * A device's presence carries an <od:device-profile> that "SHALL be an
  * HTTP URL" of its UAProf descriptor (SIP Push 2006 draft §8.1.3.3); a
- * watcher learns the device's capabilities by fetching it. This node is
- * the host of such URLs: it answers GET over proto "http" (pl-http.h)
- * with the document configured for the path.
+ * watcher learns the device's capabilities by fetching it. A MESSAGE may
+ * carry its push content by reference (RFC 4483, 004_… §7.1.1 step 4);
+ * the receiver fetches it. This node is the host of such URLs: it
+ * answers GET over proto "http" (pl-http.h) with the document
+ * configured for the path.
  *
  * Scenario form:
  *
  *   <node id="uaprof" kind="uaprof-server" host="uaprof.home1.net">
  *     <profile path="/syncml-phone.rdf" file="../data/uaprof/syncml-phone.rdf"/>
  *   </node>
+ *   <node id="content" kind="content-server" host="content.home1.net">
+ *     <content path="/alert.txt" file="../data/content/x.txt" content-type="text/plain"/>
+ *   </node>
+ *
+ * Both kinds take both children: <profile> is checked as UAProf and
+ * served as application/rdf+xml, <content> is served as its
+ * content-type says.
  *
  * Answers (RFC 7231): 200 with the document, 404 for a path it does not
  * serve, 405 with Allow: GET for another method, 400 for bytes that are
@@ -22,6 +32,8 @@
 
 #include <string.h>
 
+#include <sofia-sip/sip_header.h>
+
 #include "pl-http.h"
 #include "pl-uaprof.h"
 #include "pl-uaprof-server.h"
@@ -29,6 +41,7 @@
 
 typedef struct {
   char *path;
+  char *content_type;
   GBytes *document;
 } PlServedProfile;
 
@@ -47,6 +60,7 @@ served_profile_free (gpointer data)
   PlServedProfile *p = data;
 
   g_free (p->path);
+  g_free (p->content_type);
   g_bytes_unref (p->document);
   g_free (p);
 }
@@ -82,6 +96,7 @@ answer (PlUaprofServer *self,
         const char     *method,
         const char     *target,
         const char     *problem,
+        const char     *content_type,
         GBytes         *document)
 {
   PlNode *node = PL_NODE (self);
@@ -99,7 +114,7 @@ answer (PlUaprofServer *self,
     }
   /* RFC 7231 §6.5.5: a 405 "MUST generate an Allow header field". */
   bytes = pl_http_build_response (status, status == 405 ? allow : NULL,
-                                  document ? PL_UAPROF_CONTENT_TYPE : text ? "text/plain" : NULL,
+                                  document ? content_type : text ? "text/plain" : NULL,
                                   document ? document : text);
 
   event = pl_node_begin_event (node, PL_EVENT_APP, "fetch");
@@ -129,8 +144,8 @@ pl_uaprof_server_stream (PlNode     *node,
 
   if (g_strcmp0 (proto, "http") != 0)
     {
-      pl_node_app_event (node, "error", "%s bytes from %s ignored: a UAProf server speaks http",
-                         proto, pl_node_get_id (from));
+      pl_node_app_event (node, "error", "%s bytes from %s ignored: a '%s' node speaks http",
+                         proto, pl_node_get_id (from), pl_node_get_kind (node));
       return;
     }
   self->n_fetches++;
@@ -144,7 +159,7 @@ pl_uaprof_server_stream (PlNode     *node,
   if (request == NULL)
     {
       /* RFC 7230 §3.2.4, §5.4: a malformed request gets 400. */
-      answer (self, from, 400, NULL, NULL, error->message, NULL);
+      answer (self, from, 400, NULL, NULL, error->message, NULL, NULL);
       return;
     }
   method = pl_http_message_get_method (request);
@@ -154,7 +169,7 @@ pl_uaprof_server_stream (PlNode     *node,
     {
       g_autofree char *why = g_strdup_printf ("method %s; this server answers GET", method);
 
-      answer (self, from, 405, method, target, why, NULL);
+      answer (self, from, 405, method, target, why, NULL, NULL);
       return;
     }
   /* RFC 7230 §5.3.2: a server takes the absolute-form too. */
@@ -168,15 +183,36 @@ pl_uaprof_server_stream (PlNode     *node,
   profile = find_profile (self, path);
   if (profile == NULL)
     {
-      g_autofree char *why = g_strdup_printf ("no profile at %s", path);
+      g_autofree char *why = g_strdup_printf ("nothing is served at %s", path);
 
-      answer (self, from, 404, method, target, why, NULL);
+      answer (self, from, 404, method, target, why, NULL, NULL);
       return;
     }
-  answer (self, from, 200, method, target, NULL, profile->document);
+  answer (self, from, 200, method, target, NULL, profile->content_type, profile->document);
 }
 
 /* ---- configuration ---- */
+
+static GBytes *
+read_file (PlXmlContext  *ctx,
+           xmlNode       *child,
+           const char    *href,
+           char         **path,
+           GError       **error)
+{
+  g_autoptr (GError) local = NULL;
+  char *contents = NULL;
+  gsize len = 0;
+
+  *path = pl_xml_context_resolve (ctx, href);
+  if (!g_file_get_contents (*path, &contents, &len, &local))
+    {
+      pl_xml_error (ctx, error, child, "file", "attribute 'file' of <%s>: %s",
+                    (const char *) child->name, local->message);
+      return NULL;
+    }
+  return g_bytes_new_take (contents, len);
+}
 
 static gboolean
 pl_uaprof_server_configure (PlNode        *node,
@@ -186,6 +222,7 @@ pl_uaprof_server_configure (PlNode        *node,
 {
   static const char *const attrs[] = { "id", "kind", "host", NULL };
   static const char *const profile_attrs[] = { "path", "file", NULL };
+  static const char *const content_attrs[] = { "path", "file", "content-type", NULL };
   PlUaprofServer *self = PL_UAPROF_SERVER (node);
 
   if (!pl_xml_check_attrs (ctx, element, attrs, error))
@@ -195,31 +232,38 @@ pl_uaprof_server_configure (PlNode        *node,
       g_autoptr (GError) local = NULL;
       g_autofree char *file = NULL;
       g_autoptr (GBytes) document = NULL;
-      const char *path, *href;
-      char *contents = NULL;
-      gsize len = 0;
+      gboolean is_profile = xmlStrEqual (child->name, (const xmlChar *) "profile");
+      const char *path, *href, *type = NULL;
 
-      if (!xmlStrEqual (child->name, (const xmlChar *) "profile"))
+      if (!is_profile && !xmlStrEqual (child->name, (const xmlChar *) "content"))
         return pl_xml_error (ctx, error, child, NULL,
-                             "<%s> is not part of a 'uaprof-server' node: expected "
-                             "<profile path=\"/x.rdf\" file=\"...\">",
-                             (const char *) child->name);
-      if (!pl_xml_check_attrs (ctx, child, profile_attrs, error)
+                             "<%s> is not part of a '%s' node: expected "
+                             "<profile path=\"/x.rdf\" file=\"...\"> or <content path=\"/x\" "
+                             "file=\"...\" content-type=\"type/subtype\">",
+                             (const char *) child->name, pl_node_get_kind (node));
+      if (!pl_xml_check_attrs (ctx, child, is_profile ? profile_attrs : content_attrs, error)
           || !pl_xml_require_attr (ctx, child, "path", &path, error)
-          || !pl_xml_require_attr (ctx, child, "file", &href, error))
+          || !pl_xml_require_attr (ctx, child, "file", &href, error)
+          || (!is_profile && !pl_xml_require_attr (ctx, child, "content-type", &type, error)))
         return FALSE;
       if (!is_profile_path (path))
         return pl_xml_error (ctx, error, child, "path",
-                             "attribute 'path' of <profile>: expected an absolute path such as "
-                             "/syncml-phone.rdf, got '%s'", path);
+                             "attribute 'path' of <%s>: expected an absolute path such as "
+                             "/syncml-phone.rdf, got '%s'", (const char *) child->name, path);
       if (find_profile (self, path))
         return pl_xml_error (ctx, error, child, "path",
-                             "attribute 'path' of <profile>: '%s' is served already", path);
-      file = pl_xml_context_resolve (ctx, href);
-      if (!g_file_get_contents (file, &contents, &len, &local))
-        return pl_xml_error (ctx, error, child, "file", "attribute 'file' of <profile>: %s",
-                             local->message);
-      document = g_bytes_new_take (contents, len);
+                             "attribute 'path' of <%s>: '%s' is served already",
+                             (const char *) child->name, path);
+      document = read_file (ctx, child, href, &file, error);
+      if (document == NULL)
+        return FALSE;
+      if (!is_profile)
+        {
+          if (!pl_uaprof_server_add_content (self, path, type, document, &local))
+            return pl_xml_error (ctx, error, child, "content-type",
+                                 "attribute 'content-type' of <content>: %s", local->message);
+          continue;
+        }
       /* A profile no watcher could read is a mistake of the scenario. */
       if (!pl_uaprof_server_add_profile (self, path, document, file, &local))
         return pl_xml_error (ctx, error, child, "file",
@@ -285,6 +329,44 @@ pl_uaprof_server_add_profile (PlUaprofServer  *self,
     return FALSE;
   p = g_new0 (PlServedProfile, 1);
   p->path = g_strdup (path);
+  p->content_type = g_strdup (PL_UAPROF_CONTENT_TYPE);
+  p->document = g_bytes_ref (document);
+  g_ptr_array_add (self->profiles, p);
+  return TRUE;
+}
+
+gboolean
+pl_uaprof_server_add_content (PlUaprofServer  *self,
+                              const char      *path,
+                              const char      *content_type,
+                              GBytes          *document,
+                              GError         **error)
+{
+  su_home_t home[1] = { SU_HOME_INIT (home) };
+  gboolean ok;
+  PlServedProfile *p;
+
+  g_return_val_if_fail (PL_IS_UAPROF_SERVER (self), FALSE);
+  g_return_val_if_fail (path != NULL && content_type != NULL && document != NULL, FALSE);
+
+  if (!is_profile_path (path) || find_profile (self, path))
+    {
+      g_set_error (error, PL_SCENARIO_ERROR, PL_SCENARIO_ERROR_INVALID,
+                   "'%s' is not a free absolute path", path);
+      return FALSE;
+    }
+  /* RFC 7231 §3.1.1.5: a media type the client can read. */
+  ok = sip_content_type_make (home, content_type) != NULL && strchr (content_type, '/') != NULL;
+  su_home_deinit (home);
+  if (!ok)
+    {
+      g_set_error (error, PL_SCENARIO_ERROR, PL_SCENARIO_ERROR_INVALID,
+                   "expected a media type such as text/plain, got '%s'", content_type);
+      return FALSE;
+    }
+  p = g_new0 (PlServedProfile, 1);
+  p->path = g_strdup (path);
+  p->content_type = g_strdup (content_type);
   p->document = g_bytes_ref (document);
   g_ptr_array_add (self->profiles, p);
   return TRUE;

@@ -24,6 +24,13 @@ gboolean pl_uaprof_server_add_profile (PlUaprofServer  *self,
                                        GBytes          *document,
                                        const char      *origin,
                                        GError         **error);
+/* Serves @document at @path as @content_type (a push content that a
+ * MESSAGE names by reference, RFC 4483). */
+gboolean pl_uaprof_server_add_content (PlUaprofServer  *self,
+                                       const char      *path,
+                                       const char      *content_type,
+                                       GBytes          *document,
+                                       GError         **error);
 guint    pl_uaprof_server_get_n_fetches (PlUaprofServer *self);
 
 G_END_DECLS

@@ -98,6 +98,7 @@ net_try_load (const char  *network,
   g_string_replace (text, "@BASIC@", data_file ("uaprof", "basic-phone.rdf"), 0);
   g_string_replace (text, "@SYNCML@", data_file ("uaprof", "syncml-phone.rdf"), 0);
   g_string_replace (text, "@PRESENCE@", data_file ("content", "john-doe-presence.xml"), 0);
+  g_string_replace (text, "@DSALERT@", data_file ("content", "syncml-ds-notification.txt"), 0);
   xml = g_string_free (text, FALSE);
   write_file (net->dir, "scenario.xml", xml);
   path = g_build_filename (net->dir, "scenario.xml", NULL);
@@ -293,7 +294,7 @@ test_server_not_found (void)
   g_assert_cmpint (pl_http_message_get_status (answer), ==, 404);
   g_assert_cmpstr (pl_http_message_get_header (answer, "Content-Type"), ==, "text/plain");
   fetches = node_events (net, "uaprof", "fetch");
-  g_assert_cmpstr (str_field (g_ptr_array_index (fetches, 0), "reason"), ==, "no profile at /n95.rdf");
+  g_assert_cmpstr (str_field (g_ptr_array_index (fetches, 0), "reason"), ==, "nothing is served at /n95.rdf");
 }
 
 static void
@@ -498,7 +499,8 @@ test_unknown_capabilities (void)
   errors = node_events (net, "psa", "error");
   g_assert_cmpuint (errors->len, ==, 1);
   g_assert_cmpstr (str_field (g_ptr_array_index (errors, 0), "detail"), ==,
-                   "no node has the host uaprof.home1.net");
+                   "no node has the host uaprof.home1.net of "
+                   "'http://uaprof.home1.net/basic-phone.rdf'");
   g_assert_cmpstr (str_field (g_ptr_array_index (errors, 0), "capabilities"), ==, "unknown");
   g_assert_null (pl_sender_dup_accepted_types (psa, JOHN));
   g_assert_cmpint (pl_sender_get_status (psa, 1), ==, PL_DELIVERY_ACCEPTED);
@@ -642,6 +644,140 @@ test_ua_notifier_errors (void)
   g_assert_nonnull (strstr (e2->message, "takes no subscriptions"));
 }
 
+/* ---- content by reference (RFC 4483, 004_… §7.1.1 step 4) ---- */
+
+#define EXT(params) "message/external-body;" params
+#define PHANTOM "Content-Type: application/vnd.syncml.ds.notification&#13;&#10;" \
+                "Content-ID: &lt;c1@psadm1.home1.net&gt;&#13;&#10;&#13;&#10;"
+#define PUSH_TO_UE(t, type, body) \
+  "  <at t='" t "'><request node='psa' method='MESSAGE' uri='sip:john.doe@ue.home1.net'" \
+  " content-type='" type "' body='" body "'>" \
+  "<header name='P-Asserted-Identity' value='&lt;sip:psadm1@home1.net&gt;'/>" \
+  "<header name='Accept-Contact' value='*;+g.oma.sip-push.0x05;require;explicit'/>" \
+  "</request></at>\n"
+
+static void
+test_reference_checks (void)
+{
+  static const struct {
+    const char *type;
+    const char *body;
+    const char *status;
+  } cases[] = {
+    { EXT ("access-type=\"URL\";URL=\"http://content.home1.net/a\";size=80"), PHANTOM, "200" },
+    { EXT ("URL=\"http://content.home1.net/a\""), PHANTOM, "415" },
+    { EXT ("access-type=local-file;name=\"/tmp/a\""), PHANTOM, "415" },
+    { EXT ("access-type=URL"), PHANTOM, "400" },
+    { EXT ("access-type=URL;URL=\"ftp://content.home1.net/a\""), PHANTOM, "415" },
+    { EXT ("access-type=URL;URL=\"http://content.home1.net/a\""),
+      "Content-Type: application/vnd.syncml.ds.notification&#13;&#10;&#13;&#10;", "400" },
+    { EXT ("access-type=URL;URL=\"http://content.home1.net/a\""),
+      "Content-ID: &lt;c1@x&gt;&#13;&#10;&#13;&#10;", "400" },
+    { EXT ("access-type=URL;URL=\"http://content.home1.net/a\";size=big"), PHANTOM, "400" },
+    { EXT ("access-type=URL;URL=\"http://nowhere.home1.net/a\""), PHANTOM, "500" },
+    { EXT ("access-type=URL;URL=\"http://silent.home1.net/a\""), PHANTOM, "500" },
+    { EXT ("access-type=URL;URL=\"http://content.home1.net/wrong-type\""), PHANTOM, "415" },
+  };
+  GString *timeline = g_string_new (NULL);
+  g_autofree char *text = NULL;
+  g_autoptr (Net) net = NULL;
+  g_autoptr (GPtrArray) answers = NULL;
+  g_autoptr (GPtrArray) pushes = NULL;
+  g_autoptr (GPtrArray) fetches = NULL;
+  g_autoptr (GPtrArray) results = NULL;
+
+  g_test_summary ("The receiver checks a message/external-body before fetching: access-type "
+                  "URL with an http: URL (else 415), a URL (400), the encapsulated "
+                  "Content-Type and Content-ID (400, RFC 2046 §5.2.3), a numeric size (400); "
+                  "a host no node has, a server that never answers and a size that does not "
+                  "match are 500; content of a type the application does not take is 415");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *t = g_strdup_printf ("%us", i * 20);
+      g_autofree char *one = g_strdup_printf (PUSH_TO_UE ("%s", "%s", "%s"), t, cases[i].type,
+                                              cases[i].body);
+
+      g_string_append (timeline, one);
+    }
+  text = g_string_free (timeline, FALSE);
+  net = net_load ("  <node id='psa' kind='ua' host='psadm1.home1.net'/>\n"
+                  "  <node id='ue' kind='receiver' host='ue.home1.net'"
+                  " registrar='sip:psadm1.home1.net'>\n"
+                  "   <identity public='sip:john.doe@home1.net'/>\n"
+                  "   <app id='0x05' accept='application/vnd.syncml.ds.notification'/>\n"
+                  "  </node>\n"
+                  "  <node id='content' kind='content-server' host='content.home1.net'>\n"
+                  "   <content path='/a' file='@DSALERT@'"
+                  " content-type='application/vnd.syncml.ds.notification'/>\n"
+                  "   <content path='/wrong-type' file='@DSALERT@' content-type='text/plain'/>\n"
+                  "  </node>\n"
+                  "  <node id='silent' kind='ua' host='silent.home1.net'/>\n",
+                  text);
+  net_run (net);
+
+  answers = messages (net, PL_EVENT_SEND, "ue", "sip");
+  g_assert_cmpuint (answers->len, ==, G_N_ELEMENTS (cases));
+  for (guint i = 0; i < answers->len; i++)
+    {
+      const PlTraceEvent *ev = g_ptr_array_index (answers, i);
+
+      if (!g_str_has_prefix (ev->label, cases[i].status))
+        g_error ("case %u: answered %s, expected %s", i, ev->label, cases[i].status);
+    }
+  /* Only the good reference reached the application, with the fetched
+   * content and where it came from. */
+  pushes = node_events (net, "ue", "push");
+  g_assert_cmpuint (pushes->len, ==, 1);
+  g_assert_cmpint (int_field (g_ptr_array_index (pushes, 0), "bytes"), ==, 80);
+  g_assert_cmpstr (str_field (g_ptr_array_index (pushes, 0), "url"), ==,
+                   "http://content.home1.net/a");
+  g_assert_cmpstr (str_field (g_ptr_array_index (pushes, 0), "content-type"), ==,
+                   "application/vnd.syncml.ds.notification");
+  /* GETs: the good one, the silent server, the wrong type. */
+  fetches = messages (net, PL_EVENT_SEND, "ue", "http");
+  g_assert_cmpuint (fetches->len, ==, 3);
+  results = node_events (net, "ue", "indirect-fetch");
+  g_assert_cmpuint (results->len, ==, 4);
+  g_assert_nonnull (strstr (str_field (g_ptr_array_index (results, 1), "reason"),
+                            "no node has the host nowhere.home1.net"));
+  g_assert_cmpstr (str_field (g_ptr_array_index (results, 2), "reason"), ==,
+                   "no HTTP answer to the GET in time");
+}
+
+static void
+test_reference_push_errors (void)
+{
+  static const struct {
+    const char *push;
+    const char *fragment;
+  } cases[] = {
+    { "content-url='http://c.home1.net/a' body='x'", "one of them" },
+    { "content-url='http://c.home1.net/a' method='notify' auid='x-wap-application:a'",
+      "goes with method='message'" },
+    { "content-url='ftp://c.home1.net/a'", "expected an http: URL" },
+    { "content-url='http://c.home1.net/a b'", "expected an http: URL" },
+    { "content-size='3'", "goes with 'content-url'" },
+    { "content-url='http://c.home1.net/a' content-size='-1'", "content-size" },
+  };
+
+  g_test_summary ("<push content-url> errors name the attribute and what was expected");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *timeline =
+        g_strdup_printf ("  <at t='0'><push node='psa' to='" JOHN "' app='0x05' %s/></at>\n",
+                         cases[i].push);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (Net) net = net_try_load ("  <node id='psa' kind='sender' host='psadm1.home1.net'/>\n",
+                                          timeline, &error, NULL);
+
+      g_assert_null (net->scenario);
+      g_assert_nonnull (error);
+      if (strstr (error->message, cases[i].fragment) == NULL)
+        g_error ("case %u: '%s' does not say '%s'", i, error->message, cases[i].fragment);
+      g_assert_nonnull (strstr (error->message, "scenario.xml:"));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -662,6 +798,8 @@ main (int   argc,
   g_test_add_func ("/pl/sender/capabilities/notify", test_notify_handling);
   g_test_add_func ("/pl/sender/capabilities/watch-errors", test_watch_errors);
   g_test_add_func ("/pl/sender/capabilities/ua-notifier-errors", test_ua_notifier_errors);
+  g_test_add_func ("/pl/receiver/indirect/checks", test_reference_checks);
+  g_test_add_func ("/pl/sender/indirect/errors", test_reference_push_errors);
 
   return g_test_run ();
 }
