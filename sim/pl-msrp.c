@@ -251,8 +251,10 @@ pl_msrp_frame_get_flag (const PlMsrpFrame *frame)
 
 /* ---- printing ---- */
 
-/* Does @data hold "CRLF-------<id><flag>CRLF", an end-line a parser
- * would stop at (RFC 4975 §7.1)? */
+/* Would a parser stop inside @data, a body followed on the wire by CRLF?
+ * That is: does "CRLF-------<id><flag>CRLF" start at a byte of @data
+ * (RFC 4975 §7.1)? The trailing CRLF is looked at in place, so the body
+ * is scanned but never copied. */
 static gboolean
 holds_end_line (const guint8 *data,
                 gsize         len,
@@ -260,12 +262,39 @@ holds_end_line (const guint8 *data,
 {
   g_autofree char *needle = g_strconcat ("\r\n" END_DASHES, id, NULL);
   gsize n = strlen (needle);
+  gsize want = n + 3;    /* the needle, the flag, CRLF */
+  const guint8 *p = data;
 
-  for (gsize i = 0; i + n + 3 <= len; i++)
-    if (data[i] == '\r' && memcmp (data + i, needle, n) == 0
-        && strchr ("$+#", data[i + n]) != NULL && data[i + n + 1] == '\r'
-        && data[i + n + 2] == '\n')
-      return TRUE;
+  while (len > 0 && (p = memchr (p, '\r', len - (gsize) (p - data))) != NULL)
+    {
+      gsize at = (gsize) (p - data);
+      gboolean match = TRUE;
+
+      /* Byte k of the candidate: the body's, then the CRLF after it. */
+      for (gsize k = 0; k < want && match; k++)
+        {
+          gsize i = at + k;
+          guint8 c;
+
+          if (i < len)
+            c = data[i];
+          else if (i - len < 2)
+            c = "\r\n"[i - len];
+          else
+            return FALSE;    /* runs past the CRLF: no end-line here, nor later */
+          if (k < n)
+            match = c == (guint8) needle[k];
+          else if (k == n)
+            match = strchr ("$+#", c) != NULL && c != '\0';
+          else
+            match = c == "\r\n"[k - n - 1];
+        }
+      if (match)
+        return TRUE;
+      p++;
+      if ((gsize) (p - data) >= len)
+        break;
+    }
   return FALSE;
 }
 
@@ -273,7 +302,7 @@ GBytes *
 pl_msrp_frame_to_bytes (const PlMsrpFrame  *frame,
                         GError            **error)
 {
-  GString *out = g_string_sized_new (256);
+  GString *out = g_string_sized_new (256 + (frame->body ? g_bytes_get_size (frame->body) : 0));
 
   g_string_append_printf (out, "MSRP %s ", frame->transaction_id);
   if (frame->kind == PL_MSRP_REQUEST)
@@ -299,12 +328,7 @@ pl_msrp_frame_to_bytes (const PlMsrpFrame  *frame,
       /* On the wire the body is followed by CRLF: look at it so. (The
        * blank line before it is not part of it: a parser looks for the
        * end-line from the body's first byte on.) */
-      g_autofree guint8 *probe = g_malloc (len + 2);
-
-      if (len)
-        memcpy (probe, data, len);
-      memcpy (probe + len, "\r\n", 2);
-      if (holds_end_line (probe, len + 2, frame->transaction_id))
+      if (holds_end_line (data, len, frame->transaction_id))
         {
           g_set_error (error, PL_MSRP_ERROR, PL_MSRP_ERROR_END_LINE_IN_BODY,
                        "the body holds the end-line of transaction %s (RFC 4975 §7.1)",

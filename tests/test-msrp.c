@@ -154,6 +154,8 @@ test_body_holds_end_line_text (void)
       "-------tid1234$\r\nat the very start",
       "",
       "\r\n\r\n",
+      "a\r\n-------tid1234",      /* the printed CRLF is no flag */
+      "\r\n-------tid1234+\r",   /* nor does it end a line here */
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
