@@ -109,7 +109,7 @@ discard (PlMsrpSession     *self,
          guint              status,
          const char        *reason)
 {
-  PlTraceEvent *event = _pl_msrp_session_begin_event (self, "message-discarded");
+  PlTraceEvent *event = _pl_msrp_session_begin_event (self, "discarded");
   g_autofree char *id = g_strdup (in->message_id);
   PlMsrpOutcome outcome = { 0, };
 
@@ -180,14 +180,18 @@ complete (PlMsrpSession *self,
         break;
       }
 
-  event = _pl_msrp_session_begin_event (self, "message-received");
+  event = _pl_msrp_session_begin_event (self, "received");
   pl_trace_event_add_string (event, "message-id", in->message_id);
   pl_trace_event_add_string (event, "content-type", in->content_type ? in->content_type : "");
   pl_trace_event_add_int (event, "bytes", in->total);
   pl_trace_event_add_string (event, "hash", hash);
-  pl_trace_event_add_string (event, "detail",
-                             !checked ? "sha-1 not checked (no file-selector hash)"
-                             : ok ? "sha-1 ok" : "sha-1 mismatch");
+  {
+    g_autofree char *detail = g_strdup_printf ("%" G_GINT64_FORMAT " bytes, %s", in->total,
+                                               !checked ? "sha-1 not checked (none expected)"
+                                               : ok ? "sha-1 ok" : "sha-1 mismatch");
+
+    pl_trace_event_add_string (event, "detail", detail);
+  }
   _pl_msrp_session_commit_event (self, event);
 
   if (ok)

@@ -79,11 +79,11 @@ finish (PlMsrpOut         *msg,
     }
 
   event = _pl_msrp_session_begin_event (self, kind == PL_MSRP_OUTCOME_DELIVERED
-                                                ? "message-delivered" : "message-failed");
+                                                ? "delivered" : "failed");
   pl_trace_event_add_string (event, "message-id", msg->message_id);
   pl_trace_event_add_string (event, "outcome", pl_msrp_outcome_kind_to_string (kind));
   if (status)
-    pl_trace_event_add_int (event, "status", status);
+    pl_trace_event_add_int (event, "code", status);
   pl_trace_event_add_string (event, "reason", comment);
   pl_trace_event_add_int (event, "bytes", (gint64) msg->total);
   _pl_msrp_session_commit_event (self, event);
@@ -479,10 +479,12 @@ _pl_msrp_session_on_report (PlMsrpSession     *self,
   if (!valid || msg == NULL)
     return;
 
-  if (code == 200)
-    finish (msg, PL_MSRP_OUTCOME_DELIVERED, 200, value, TRUE, FALSE);
-  else
-    finish (msg, PL_MSRP_OUTCOME_FAILED, code, value, TRUE, FALSE);
+  {
+    g_autofree char *why = g_strdup_printf ("REPORT %s", value);
+
+    finish (msg, code == 200 ? PL_MSRP_OUTCOME_DELIVERED : PL_MSRP_OUTCOME_FAILED, code, why,
+            TRUE, FALSE);
+  }
   _pl_msrp_session_pump (self);
 }
 

@@ -738,8 +738,9 @@ handle_frame (PlMsrpEndpoint *ep,
     {
       g_autofree char *how = g_strdup_printf ("connection from %s", pl_node_get_id (from));
 
+      /* The frame binds the connection (RFC 4975 §5.4); what is queued
+       * goes once it is answered. */
       open_connection (session, how);
-      _pl_msrp_session_pump (session);
     }
   if (!session->freed && session->state == PL_MSRP_SESSION_OPEN)
     {
@@ -753,6 +754,7 @@ handle_frame (PlMsrpEndpoint *ep,
         /* RFC 4975 §10: 501, a method this end does not understand. */
         _pl_msrp_session_respond (session, frame, 501, "Unknown method");
     }
+  _pl_msrp_session_pump (session);
   _pl_msrp_session_unref (session);
 }
 

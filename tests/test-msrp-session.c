@@ -358,7 +358,7 @@ test_b3 (Fixture *f, gconstpointer data)
   g_assert_cmpuint (pl_msrp_session_get_n_chunks_sent (f->tx), ==, 2);
   g_assert_cmpuint (pl_msrp_session_get_bytes_sent (f->tx), ==, B3_SIZE);
   g_assert_cmpuint (count_events (f->sim, "opened"), ==, 2);
-  g_assert_cmpuint (count_events (f->sim, "message-received"), ==, 1);
+  g_assert_cmpuint (count_events (f->sim, "received"), ==, 1);
   g_assert_cmpuint (count_events (f->sim, "report"), ==, 1);
   g_assert_cmpint (pl_msrp_session_get_state (f->tx), ==, PL_MSRP_SESSION_OPEN);
 }
@@ -419,7 +419,7 @@ test_passive_sender (Fixture *f, gconstpointer data)
 
   sends = msrp_sends (f->sim);
   g_assert_cmpstr (sends, ==,
-                   "ue SEND | psa SEND 1-2048/4385 | psa 200 OK | ue 200 OK | "
+                   "ue SEND | psa 200 OK | psa SEND 1-2048/4385 | ue 200 OK | "
                    "psa SEND 2049-4385/4385 | ue 200 OK | ue REPORT 000 200 OK");
   first = nth_msrp_wire (f->sim, 0);
   g_assert_nonnull (strstr (first, "Byte-Range: 1-0/0\r\n"));
@@ -492,7 +492,7 @@ test_abort (Fixture *f, gconstpointer data)
                    "psa SEND 1-1000/4385 | ue 200 OK | psa SEND 1001-2000/4385 | "
                    "psa SEND 2001-*/4385 # | ue 200 OK | ue 200 OK");
   g_assert_cmpuint (count_events (f->sim, "response-ignored"), ==, 0);
-  g_assert_cmpuint (count_events (f->sim, "message-discarded"), ==, 1);
+  g_assert_cmpuint (count_events (f->sim, "discarded"), ==, 1);
   g_assert_cmpuint (f->rx_side.received->len, ==, 0);
   o = only_outcome (&f->rx_side);
   g_assert_cmpint (o->kind, ==, PL_MSRP_OUTCOME_ABORTED);
@@ -645,7 +645,7 @@ test_report_timeout (Fixture *f, gconstpointer data)
       const PlTraceEvent *ev = pl_trace_get_event (trace, i);
       const PlField *action = pl_trace_event_get_field (ev, "action");
 
-      if (action && g_str_equal (action->str, "message-failed"))
+      if (action && g_str_equal (action->str, "failed"))
         failed = ev->t_us;
     }
   /* The last 200 came at 40 ms. */
