@@ -302,28 +302,31 @@ GBytes *
 pl_msrp_frame_to_bytes (const PlMsrpFrame  *frame,
                         GError            **error)
 {
-  GString *out = g_string_sized_new (256 + (frame->body ? g_bytes_get_size (frame->body) : 0));
+  g_autoptr (GString) head = g_string_sized_new (256);
+  g_autofree char *tail = NULL;
+  const guint8 *data = NULL;
+  gsize len = 0, size;
+  guint8 *out, *p;
 
-  g_string_append_printf (out, "MSRP %s ", frame->transaction_id);
+  g_string_append_printf (head, "MSRP %s ", frame->transaction_id);
   if (frame->kind == PL_MSRP_REQUEST)
-    g_string_append (out, frame->method);
+    g_string_append (head, frame->method);
   else
     {
-      g_string_append_printf (out, "%03u", frame->status);
+      g_string_append_printf (head, "%03u", frame->status);
       if (frame->phrase && *frame->phrase)
-        g_string_append_printf (out, " %s", frame->phrase);
+        g_string_append_printf (head, " %s", frame->phrase);
     }
-  g_string_append (out, "\r\n");
+  g_string_append (head, "\r\n");
   for (guint i = 0; i < frame->headers->len; i++)
     {
       const Header *h = &g_array_index (frame->headers, Header, i);
 
-      g_string_append_printf (out, "%s: %s\r\n", h->name, h->value);
+      g_string_append_printf (head, "%s: %s\r\n", h->name, h->value);
     }
   if (frame->content_type)
     {
-      gsize len;
-      const guint8 *data = g_bytes_get_data (frame->body, &len);
+      data = g_bytes_get_data (frame->body, &len);
 
       /* On the wire the body is followed by CRLF: look at it so. (The
        * blank line before it is not part of it: a parser looks for the
@@ -333,15 +336,24 @@ pl_msrp_frame_to_bytes (const PlMsrpFrame  *frame,
           g_set_error (error, PL_MSRP_ERROR, PL_MSRP_ERROR_END_LINE_IN_BODY,
                        "the body holds the end-line of transaction %s (RFC 4975 §7.1)",
                        frame->transaction_id);
-          g_string_free (out, TRUE);
           return NULL;
         }
-      g_string_append_printf (out, "Content-Type: %s\r\n\r\n", frame->content_type);
-      g_string_append_len (out, (const char *) data, (gssize) len);
-      g_string_append (out, "\r\n");
+      g_string_append_printf (head, "Content-Type: %s\r\n\r\n", frame->content_type);
     }
-  g_string_append_printf (out, END_DASHES "%s%c\r\n", frame->transaction_id, frame->flag);
-  return g_string_free_to_bytes (out);
+  tail = g_strdup_printf ("%s" END_DASHES "%s%c\r\n", frame->content_type ? "\r\n" : "",
+                          frame->transaction_id, frame->flag);
+
+  /* One buffer of the exact size: the body is copied once, into it (a
+   * GString would round a chunk of 2 KiB up to 4 KiB). */
+  size = head->len + len + strlen (tail);
+  p = out = g_malloc (size);
+  memcpy (p, head->str, head->len);
+  p += head->len;
+  if (len)
+    memcpy (p, data, len);
+  p += len;
+  memcpy (p, tail, strlen (tail));
+  return g_bytes_new_take (out, size);
 }
 
 /* ---- parsing ---- */
