@@ -341,7 +341,7 @@ pl_msrp_frame_to_bytes (const PlMsrpFrame  *frame,
       g_string_append_printf (head, "Content-Type: %s\r\n\r\n", frame->content_type);
     }
   tail = g_strdup_printf ("%s" END_DASHES "%s%c\r\n", frame->content_type ? "\r\n" : "",
-                          frame->transaction_id, frame->flag);
+                          frame->transaction_id, (char) frame->flag);
 
   /* One buffer of the exact size: the body is copied once, into it (a
    * GString would round a chunk of 2 KiB up to 4 KiB). */
@@ -492,7 +492,9 @@ find_end_line (const Cursor *c,
       i = (gsize) (p - c->data);
       if (i + n + 3 > c->len)
         return -1;
-      if (memcmp (p, needle, n) == 0 && strchr ("$+#", p[n]) != NULL && p[n + 1] == '\r'
+      /* (strchr would take a NUL for the string's own end.) */
+      if (memcmp (p, needle, n) == 0 && p[n] != '\0' && strchr ("$+#", p[n]) != NULL
+          && p[n + 1] == '\r'
           && p[n + 2] == '\n')
         {
           *flag = (char) p[n];
