@@ -562,10 +562,12 @@ pl_msrp_session_start (PlMsrpSession *self)
   /* RFC 4975 §5.4: the active side sends a SEND at once, so that the
    * passive side can bind the connection to the session; without
    * content to send, an empty one. */
+  _pl_msrp_session_ref (self);
   if (g_queue_is_empty (&self->outgoing))
     _pl_msrp_session_send_binding (self);
   else
     _pl_msrp_session_pump (self);
+  _pl_msrp_session_unref (self);
 }
 
 void

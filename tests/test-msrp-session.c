@@ -814,6 +814,62 @@ test_paths (void)
   g_assert_cmpstr (hash, ==, "sha-1:DA:39:A3:EE:5E:6B:4B:0D:32:55:BF:EF:95:60:18:90:AF:D8:07:09");
 }
 
+/* ==== the owner lets go from inside a callback ==== */
+
+static void
+free_on_received (PlMsrpSession *session, const char *message_id, const char *content_type,
+                  GBytes *body, gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  g_assert_true (session == f->rx);
+  g_ptr_array_add (f->rx_side.received, g_bytes_ref (body));
+  g_clear_pointer (&f->rx, pl_msrp_session_free);
+}
+
+static void
+free_on_outcome (PlMsrpSession *session, const PlMsrpOutcome *outcome, gpointer user_data)
+{
+  Fixture *f = user_data;
+  Outcome o = { outcome->kind, outcome->outgoing, outcome->status, outcome->by_report,
+                outcome->bytes };
+
+  g_assert_true (session == f->tx);
+  g_array_append_val (f->tx_side.outcomes, o);
+  g_clear_pointer (&f->tx, pl_msrp_session_free);
+}
+
+static void
+test_free_in_callback (Fixture *f, gconstpointer data)
+{
+  static const PlMsrpSessionCallbacks tx_callbacks = { NULL, free_on_outcome, NULL };
+  static const PlMsrpSessionCallbacks rx_callbacks = { free_on_received, NULL, NULL };
+  g_autofree char *hash = pl_msrp_sha1_hash (f->content);
+  PlMsrpSendOptions options = b3_options;
+
+  g_test_summary ("The owner frees its session from its own callback (the receiver on "
+                  "delivery, the sender on the REPORT): nothing else happens to it after, "
+                  "and the REPORT still went");
+
+  g_clear_pointer (&f->tx, pl_msrp_session_free);
+  g_clear_pointer (&f->rx, pl_msrp_session_free);
+  f->tx = pl_msrp_session_new (f->psa, PSA_PATH, UE_PATH, PL_MSRP_SETUP_ACTIVE, &tx_callbacks,
+                               f, NULL);
+  f->rx = pl_msrp_session_new (f->ue, UE_PATH, PSA_PATH, PL_MSRP_SETUP_PASSIVE, &rx_callbacks,
+                               f, NULL);
+  g_assert_true (pl_msrp_session_expect_hash (f->rx, hash));
+  options.pipelining = TRUE;
+  pl_msrp_session_send (f->tx, CONTENT_TYPE, f->content, &options);
+  pl_msrp_session_start (f->rx);
+  pl_msrp_session_start (f->tx);
+  run (f);
+
+  g_assert_null (f->tx);
+  g_assert_null (f->rx);
+  g_assert_cmpuint (f->rx_side.received->len, ==, 1);
+  g_assert_cmpint (only_outcome (&f->tx_side)->kind, ==, PL_MSRP_OUTCOME_DELIVERED);
+}
+
 /* ==== export ==== */
 
 static void
@@ -897,6 +953,7 @@ main (int argc, char *argv[])
   ADD ("end-line-in-body", test_end_line_in_body);
   ADD ("no-copy", test_no_copy);
   ADD ("two-messages", test_two_messages);
+  ADD ("free-in-callback", test_free_in_callback);
   ADD ("pcapng", test_pcapng);
 #undef ADD
   g_test_add_func ("/msrp-session/paths", test_paths);
