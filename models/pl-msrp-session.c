@@ -356,6 +356,9 @@ _pl_msrp_session_shut (PlMsrpSession     *self,
 
   _pl_msrp_session_ref (self);
   _pl_msrp_session_fail_outgoing (self, kind, reason);
+  /* No response can come any more: no transaction timer may keep the
+   * run going. */
+  g_hash_table_remove_all (self->txns);
   _pl_msrp_session_fail_incoming (self, kind, reason);
   if (!self->freed && self->callbacks.closed)
     self->callbacks.closed (self, reason, self->user_data);
