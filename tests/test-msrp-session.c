@@ -815,9 +815,23 @@ test_paths (void)
   g_assert_null (pl_msrp_session_new (node, PSA_PATH, PSA_PATH, PL_MSRP_SETUP_ACTIVE, NULL, NULL,
                                       &error));
   g_assert_nonnull (strstr (error->message, "already"));
+  g_clear_error (&error);
   pl_msrp_session_free (s);
 
   g_assert_cmpstr (hash, ==, "sha-1:DA:39:A3:EE:5E:6B:4B:0D:32:55:BF:EF:95:60:18:90:AF:D8:07:09");
+
+  /* An IPv6 node, as A.3's UE: its path has the literal in brackets and
+   * names it. */
+  {
+    PlNode *ue = add_node (sim, "ue", "[5555::aaa:bbb:ccc:ddd]:1357");
+    g_autofree char *v6 = pl_msrp_session_new_path (ue, 0);
+
+    g_assert_true (g_str_has_prefix (v6, "msrp://[5555::aaa:bbb:ccc:ddd]:2855/"));
+    s = pl_msrp_session_new (node, PSA_PATH, v6, PL_MSRP_SETUP_ACTIVE, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (pl_msrp_session_get_peer (s) == ue);
+    pl_msrp_session_free (s);
+  }
 }
 
 /* ==== the owner lets go from inside a callback ==== */
