@@ -250,8 +250,8 @@ _pl_msrp_session_on_send (PlMsrpSession     *self,
   gboolean answer_error = failure == NULL || g_ascii_strcasecmp (failure, "no") != 0;
   const guint8 *data;
   gsize len = 0;
-  guint64 start;
-  gint64 end, total;
+  guint64 start, last;
+  gint64 end, total, known;
   PlMsrpIn *in;
 
   if (message_id == NULL || !read_range (frame, &start, &end, &total))
@@ -290,16 +290,19 @@ _pl_msrp_session_on_send (PlMsrpSession     *self,
   if (failure && g_ascii_strcasecmp (failure, "no") == 0)
     in->failure_report = FALSE;
 
-  /* The chunk must lie within what the range and total say. */
+  /* The chunk must lie within what its range says and within the
+   * message's total, once known (from this chunk or an earlier one). */
+  known = total >= 0 ? total : in->total;
+  last = in->spans->len ? g_array_index (in->spans, PlMsrpSpan, in->spans->len - 1).end : 0;
   if ((end >= 0 && (guint64) len > (guint64) end - start + 1)
-      || (total >= 0 && start - 1 + len > (guint64) total)
-      || (total >= 0 && in->total >= 0 && total != in->total))
+      || (total >= 0 && in->total >= 0 && total != in->total)
+      || (known >= 0 && (start - 1 + len > (guint64) known || last > (guint64) known)))
     {
       if (answer_error)
         _pl_msrp_session_respond (self, frame, 400, "Byte-Range and body disagree");
       return;
     }
-  if ((total >= 0 && (guint64) total > PL_MSRP_MAX_MESSAGE)
+  if ((known >= 0 && (guint64) known > PL_MSRP_MAX_MESSAGE)
       || start - 1 + len > PL_MSRP_MAX_MESSAGE)
     {
       /* RFC 4975 §10: 413, stop sending this message. */
@@ -309,13 +312,12 @@ _pl_msrp_session_on_send (PlMsrpSession     *self,
       return;
     }
 
-  if (total >= 0 && in->total < 0)
-    in->total = total;
-  if (in->total >= 0 && in->data == NULL)
+  in->total = known;
+  if (in->total >= 0 && in->alloc < (gsize) in->total)
     {
       /* One buffer for the whole message, filled in place. */
       in->alloc = (gsize) in->total;
-      in->data = g_malloc (MAX (in->alloc, 1));
+      in->data = g_realloc (in->data, MAX (in->alloc, 1));
     }
   else if (in->total < 0 && start - 1 + len > in->alloc)
     {

@@ -890,6 +890,78 @@ test_free_in_callback (Fixture *f, gconstpointer data)
   g_assert_cmpint (only_outcome (&f->tx_side)->kind, ==, PL_MSRP_OUTCOME_DELIVERED);
 }
 
+/* ==== the receiver against frames written by hand ==== */
+
+static GBytes *
+hand_send (const char *tid, const char *message_id, const char *range, const char *body,
+           PlMsrpFlag flag)
+{
+  g_autoptr (PlMsrpFrame) frame = pl_msrp_request_new (tid, "SEND");
+  g_autoptr (GBytes) data = g_bytes_new (body, strlen (body));
+
+  pl_msrp_frame_add_header (frame, "To-Path", UE_PATH);
+  pl_msrp_frame_add_header (frame, "From-Path", PSA_PATH);
+  if (message_id)
+    pl_msrp_frame_add_header (frame, "Message-ID", message_id);
+  if (range)
+    pl_msrp_frame_add_header (frame, "Byte-Range", range);
+  pl_msrp_frame_set_body (frame, CONTENT_TYPE, data);
+  pl_msrp_frame_set_flag (frame, flag);
+  return pl_msrp_frame_to_bytes (frame, NULL);
+}
+
+static void
+feed (Fixture *f, GBytes *bytes)
+{
+  g_assert_true (pl_msrp_session_dispatch (f->ue, f->psa, "msrp", bytes));
+  g_bytes_unref (bytes);
+}
+
+static void
+test_receiver_checks (Fixture *f, gconstpointer data)
+{
+  g_autofree char *sends = NULL;
+  static const char junk[] = "MSRP abcd SEND\r\nFrom-Path: x\r\n";
+
+  g_test_summary ("The receiver answers 400 to a SEND without Message-ID and to chunks that "
+                  "fall outside the total (even one learnt late), reassembles a message whose "
+                  "total comes with its second chunk, and drops a connection whose bytes are "
+                  "no MSRP");
+
+  g_clear_pointer (&f->rx, pl_msrp_session_free);
+  f->rx = pl_msrp_session_new (f->ue, UE_PATH, PSA_PATH, PL_MSRP_SETUP_PASSIVE, &callbacks,
+                               &f->rx_side, NULL);
+  pl_msrp_session_start (f->rx);
+  feed (f, hand_send ("tida", NULL, "1-5/5", "hello", PL_MSRP_FLAG_END));
+  /* Total unknown, then known: the buffer grows to it. */
+  feed (f, hand_send ("tidb", "m1", "1-*/*", "0123456789", PL_MSRP_FLAG_MORE));
+  feed (f, hand_send ("tidc", "m1", "11-20/20", "abcdefghij", PL_MSRP_FLAG_END));
+  /* A total smaller than what came already. */
+  feed (f, hand_send ("tidd", "m2", "1-*/*", "0123456789", PL_MSRP_FLAG_MORE));
+  feed (f, hand_send ("tide", "m2", "3-4/5", "ab", PL_MSRP_FLAG_END));
+  /* More body than the range holds. */
+  feed (f, hand_send ("tidf", "m3", "1-2/10", "abc", PL_MSRP_FLAG_MORE));
+  run (f);
+
+  sends = msrp_sends (f->sim);
+  g_assert_cmpstr (sends, ==,
+                   "ue 400 Message-ID missing | ue 200 OK | ue 200 OK | ue 200 OK | "
+                   "ue 400 Byte-Range and body disagree | ue 400 Byte-Range and body disagree");
+  g_assert_cmpuint (f->rx_side.received->len, ==, 1);
+  {
+    gsize len;
+    const char *got = g_bytes_get_data (g_ptr_array_index (f->rx_side.received, 0), &len);
+
+    g_assert_cmpmem (got, len, "0123456789abcdefghij", 20);
+  }
+
+  feed (f, g_bytes_new_static (junk, sizeof junk - 1));
+  g_assert_cmpuint (count_events (f->sim, "malformed"), ==, 1);
+  g_assert_cmpint (pl_msrp_session_get_state (f->rx), ==, PL_MSRP_SESSION_CLOSED);
+  /* m2 and m3 were partial: dropped with the connection. */
+  g_assert_cmpuint (count_events (f->sim, "discarded"), ==, 2);
+}
+
 /* ==== export ==== */
 
 static void
@@ -960,6 +1032,7 @@ main (int argc, char *argv[])
   ADD ("no-copy", test_no_copy);
   ADD ("two-messages", test_two_messages);
   ADD ("free-in-callback", test_free_in_callback);
+  ADD ("receiver-checks", test_receiver_checks);
   ADD ("pcapng", test_pcapng);
 #undef ADD
   g_test_add_func ("/msrp-session/paths", test_paths);
