@@ -925,8 +925,8 @@ test_receiver_checks (Fixture *f, gconstpointer data)
 
   g_test_summary ("The receiver answers 400 to a SEND without Message-ID and to chunks that "
                   "fall outside the total (even one learnt late), reassembles a message whose "
-                  "total comes with its second chunk, and drops a connection whose bytes are "
-                  "no MSRP");
+                  "total comes with its second chunk and one whose chunks come out of order, "
+                  "and drops a connection whose bytes are no MSRP");
 
   g_clear_pointer (&f->rx, pl_msrp_session_free);
   f->rx = pl_msrp_session_new (f->ue, UE_PATH, PSA_PATH, PL_MSRP_SETUP_PASSIVE, &callbacks,
@@ -941,18 +941,24 @@ test_receiver_checks (Fixture *f, gconstpointer data)
   feed (f, hand_send ("tide", "m2", "3-4/5", "ab", PL_MSRP_FLAG_END));
   /* More body than the range holds. */
   feed (f, hand_send ("tidf", "m3", "1-2/10", "abc", PL_MSRP_FLAG_MORE));
+  /* Out of order (not over one TCP connection, but Byte-Range allows it). */
+  feed (f, hand_send ("tidg", "m4", "6-10/10", "world", PL_MSRP_FLAG_END));
+  feed (f, hand_send ("tidh", "m4", "1-5/10", "hello", PL_MSRP_FLAG_MORE));
   run (f);
 
   sends = msrp_sends (f->sim);
   g_assert_cmpstr (sends, ==,
                    "ue 400 Message-ID missing | ue 200 OK | ue 200 OK | ue 200 OK | "
-                   "ue 400 Byte-Range and body disagree | ue 400 Byte-Range and body disagree");
-  g_assert_cmpuint (f->rx_side.received->len, ==, 1);
+                   "ue 400 Byte-Range and body disagree | ue 400 Byte-Range and body disagree | "
+                   "ue 200 OK | ue 200 OK");
+  g_assert_cmpuint (f->rx_side.received->len, ==, 2);
   {
     gsize len;
     const char *got = g_bytes_get_data (g_ptr_array_index (f->rx_side.received, 0), &len);
 
     g_assert_cmpmem (got, len, "0123456789abcdefghij", 20);
+    got = g_bytes_get_data (g_ptr_array_index (f->rx_side.received, 1), &len);
+    g_assert_cmpmem (got, len, "helloworld", 10);
   }
 
   feed (f, g_bytes_new_static (junk, sizeof junk - 1));
