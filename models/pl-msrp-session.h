@@ -24,7 +24,7 @@
 
 G_BEGIN_DECLS
 
-/* IANA's port for msrp (RFC 4975 §15.4). */
+/* The TCP port IANA registered for MSRP (RFC 4975). */
 #define PL_MSRP_DEFAULT_PORT 2855
 
 /* Who opens the TCP connection: a=setup of RFC 4145 §4 as RFC 6135
