@@ -251,8 +251,10 @@ pl_msrp_frame_get_flag (const PlMsrpFrame *frame)
 
 /* ---- printing ---- */
 
-/* Does @data hold "CRLF-------<id><flag>CRLF", an end-line a parser
- * would stop at (RFC 4975 §7.1)? */
+/* Would a parser stop inside @data, a body followed on the wire by CRLF?
+ * That is: does "CRLF-------<id><flag>CRLF" start at a byte of @data
+ * (RFC 4975 §7.1)? The trailing CRLF is looked at in place, so the body
+ * is scanned but never copied. */
 static gboolean
 holds_end_line (const guint8 *data,
                 gsize         len,
@@ -260,12 +262,39 @@ holds_end_line (const guint8 *data,
 {
   g_autofree char *needle = g_strconcat ("\r\n" END_DASHES, id, NULL);
   gsize n = strlen (needle);
+  gsize want = n + 3;    /* the needle, the flag, CRLF */
+  const guint8 *p = data;
 
-  for (gsize i = 0; i + n + 3 <= len; i++)
-    if (data[i] == '\r' && memcmp (data + i, needle, n) == 0
-        && strchr ("$+#", data[i + n]) != NULL && data[i + n + 1] == '\r'
-        && data[i + n + 2] == '\n')
-      return TRUE;
+  while (len > 0 && (p = memchr (p, '\r', len - (gsize) (p - data))) != NULL)
+    {
+      gsize at = (gsize) (p - data);
+      gboolean match = TRUE;
+
+      /* Byte k of the candidate: the body's, then the CRLF after it. */
+      for (gsize k = 0; k < want && match; k++)
+        {
+          gsize i = at + k;
+          guint8 c;
+
+          if (i < len)
+            c = data[i];
+          else if (i - len < 2)
+            c = "\r\n"[i - len];
+          else
+            return FALSE;    /* runs past the CRLF: no end-line here, nor later */
+          if (k < n)
+            match = c == (guint8) needle[k];
+          else if (k == n)
+            match = strchr ("$+#", c) != NULL && c != '\0';
+          else
+            match = c == "\r\n"[k - n - 1];
+        }
+      if (match)
+        return TRUE;
+      p++;
+      if ((gsize) (p - data) >= len)
+        break;
+    }
   return FALSE;
 }
 
@@ -273,51 +302,58 @@ GBytes *
 pl_msrp_frame_to_bytes (const PlMsrpFrame  *frame,
                         GError            **error)
 {
-  GString *out = g_string_sized_new (256);
+  g_autoptr (GString) head = g_string_sized_new (256);
+  g_autofree char *tail = NULL;
+  const guint8 *data = NULL;
+  gsize len = 0, size;
+  guint8 *out, *p;
 
-  g_string_append_printf (out, "MSRP %s ", frame->transaction_id);
+  g_string_append_printf (head, "MSRP %s ", frame->transaction_id);
   if (frame->kind == PL_MSRP_REQUEST)
-    g_string_append (out, frame->method);
+    g_string_append (head, frame->method);
   else
     {
-      g_string_append_printf (out, "%03u", frame->status);
+      g_string_append_printf (head, "%03u", frame->status);
       if (frame->phrase && *frame->phrase)
-        g_string_append_printf (out, " %s", frame->phrase);
+        g_string_append_printf (head, " %s", frame->phrase);
     }
-  g_string_append (out, "\r\n");
+  g_string_append (head, "\r\n");
   for (guint i = 0; i < frame->headers->len; i++)
     {
       const Header *h = &g_array_index (frame->headers, Header, i);
 
-      g_string_append_printf (out, "%s: %s\r\n", h->name, h->value);
+      g_string_append_printf (head, "%s: %s\r\n", h->name, h->value);
     }
   if (frame->content_type)
     {
-      gsize len;
-      const guint8 *data = g_bytes_get_data (frame->body, &len);
+      data = g_bytes_get_data (frame->body, &len);
 
       /* On the wire the body is followed by CRLF: look at it so. (The
        * blank line before it is not part of it: a parser looks for the
        * end-line from the body's first byte on.) */
-      g_autofree guint8 *probe = g_malloc (len + 2);
-
-      if (len)
-        memcpy (probe, data, len);
-      memcpy (probe + len, "\r\n", 2);
-      if (holds_end_line (probe, len + 2, frame->transaction_id))
+      if (holds_end_line (data, len, frame->transaction_id))
         {
           g_set_error (error, PL_MSRP_ERROR, PL_MSRP_ERROR_END_LINE_IN_BODY,
                        "the body holds the end-line of transaction %s (RFC 4975 §7.1)",
                        frame->transaction_id);
-          g_string_free (out, TRUE);
           return NULL;
         }
-      g_string_append_printf (out, "Content-Type: %s\r\n\r\n", frame->content_type);
-      g_string_append_len (out, (const char *) data, (gssize) len);
-      g_string_append (out, "\r\n");
+      g_string_append_printf (head, "Content-Type: %s\r\n\r\n", frame->content_type);
     }
-  g_string_append_printf (out, END_DASHES "%s%c\r\n", frame->transaction_id, frame->flag);
-  return g_string_free_to_bytes (out);
+  tail = g_strdup_printf ("%s" END_DASHES "%s%c\r\n", frame->content_type ? "\r\n" : "",
+                          frame->transaction_id, (char) frame->flag);
+
+  /* One buffer of the exact size: the body is copied once, into it (a
+   * GString would round a chunk of 2 KiB up to 4 KiB). */
+  size = head->len + len + strlen (tail);
+  p = out = g_malloc (size);
+  memcpy (p, head->str, head->len);
+  p += head->len;
+  if (len)
+    memcpy (p, data, len);
+  p += len;
+  memcpy (p, tail, strlen (tail));
+  return g_bytes_new_take (out, size);
 }
 
 /* ---- parsing ---- */
@@ -456,7 +492,9 @@ find_end_line (const Cursor *c,
       i = (gsize) (p - c->data);
       if (i + n + 3 > c->len)
         return -1;
-      if (memcmp (p, needle, n) == 0 && strchr ("$+#", p[n]) != NULL && p[n + 1] == '\r'
+      /* (strchr would take a NUL for the string's own end.) */
+      if (memcmp (p, needle, n) == 0 && p[n] != '\0' && strchr ("$+#", p[n]) != NULL
+          && p[n + 1] == '\r'
           && p[n + 2] == '\n')
         {
           *flag = (char) p[n];

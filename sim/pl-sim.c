@@ -467,7 +467,7 @@ schedule_delivery (PlSim      *self,
 
   if (p->loss > 0)
     {
-      if (p->transport == PL_TRANSPORT_UDP)
+      if (d->transport == PL_TRANSPORT_UDP)
         {
           if (pl_sim_random_double (self) < p->loss)
             {
@@ -501,7 +501,7 @@ schedule_delivery (PlSim      *self,
         }
     }
 
-  if (p->transport == PL_TRANSPORT_TCP)
+  if (d->transport == PL_TRANSPORT_TCP)
     {
       t = MAX (t, link->last_arrival[dir]);
       link->last_arrival[dir] = t;
@@ -698,7 +698,12 @@ pl_sim_transmit (PlSim       *self,
   d->proto = (char *) g_intern_string (proto ? proto : "sip");
   d->wire = g_bytes_ref (wire);
   d->label = g_strdup (label);
-  d->transport = get_link (self, d->from, d->to)->params.transport;
+  /* MSRP runs over TCP (RFC 4975 §6: the ";tcp" of its URIs) whatever
+   * the link's transport says for SIP. */
+  if (d->proto == g_intern_static_string ("msrp"))
+    d->transport = PL_TRANSPORT_TCP;
+  else
+    d->transport = get_link (self, d->from, d->to)->params.transport;
   self->n_transmissions++;
 
   record_message (self, kind, d, d->wire, NULL, NULL);

@@ -154,6 +154,8 @@ test_body_holds_end_line_text (void)
       "-------tid1234$\r\nat the very start",
       "",
       "\r\n\r\n",
+      "a\r\n-------tid1234",      /* the printed CRLF is no flag */
+      "\r\n-------tid1234+\r",   /* nor does it end a line here */
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
@@ -369,6 +371,28 @@ test_transaction_id (void)
   g_assert_false (pl_msrp_is_transaction_id (NULL));
 }
 
+static void
+test_nul_flag (void)
+{
+  static const char text[] = "MSRP abcd SEND\r\nTo-Path: x\r\nFrom-Path: y\r\n"
+                             "Content-Type: text/plain\r\n\r\n\r\n-------abcd";
+  g_autoptr (GByteArray) wire = g_byte_array_new ();
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PlMsrpFrame) frame = NULL;
+  gsize consumed = 0;
+
+  g_test_summary ("A NUL where the end-line's flag goes is no flag (found by fuzz-msrp): "
+                  "the frame is not over yet");
+
+  g_byte_array_append (wire, (const guint8 *) text, sizeof text - 1);
+  g_byte_array_append (wire, (const guint8 *) "\0\r\n", 3);
+  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&wire));
+  frame = pl_msrp_frame_parse (bytes, 0, &consumed, &error);
+  g_assert_no_error (error);
+  g_assert_null (frame);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -380,6 +404,7 @@ main (int   argc,
   g_test_add_func ("/msrp/parse/round-trip", test_round_trip);
   g_test_add_func ("/msrp/parse/response", test_parse_response);
   g_test_add_func ("/msrp/parse/end-line-text-in-body", test_body_holds_end_line_text);
+  g_test_add_func ("/msrp/parse/nul-flag", test_nul_flag);
   g_test_add_func ("/msrp/parse/malformed", test_malformed);
   g_test_add_func ("/msrp/parse/incomplete", test_incomplete);
   g_test_add_func ("/msrp/framer/boundaries", test_framer_boundaries);
