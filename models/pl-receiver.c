@@ -859,7 +859,8 @@ pl_receiver_request (PlNode      *node,
       break;
     }
   /* We watch (NOTIFY) but notify no one: no SUBSCRIBE here. */
-  msg_header_add_make (response, NULL, sip_allow_class, "MESSAGE, NOTIFY, OPTIONS, REFER");
+  msg_header_add_make (response, NULL, sip_allow_class,
+                       "MESSAGE, NOTIFY, OPTIONS, REFER, INVITE, ACK, BYE, CANCEL");
   pl_server_txn_respond (txn, response);
 }
 

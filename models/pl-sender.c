@@ -45,7 +45,7 @@
 #define DEFAULT_CONTENT_TYPE "application/vnd.oma.push"
 /* RFC 3261 §10.2.1.1: a registrar's choice when the request names none. */
 #define DEFAULT_EXPIRES 3600
-#define ALLOW "REGISTER, MESSAGE, OPTIONS, SUBSCRIBE, NOTIFY"
+#define ALLOW "REGISTER, MESSAGE, OPTIONS, SUBSCRIBE, NOTIFY, BYE"
 /* A.3 step 1 asks for 600000 s; a notifier may grant less (RFC 3265
  * §3.1.6.1). */
 #define DEFAULT_MAX_EXPIRES 600000
