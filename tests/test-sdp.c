@@ -137,6 +137,17 @@ test_b3_offer (void)
   g_assert_nonnull (strstr (error->message, "no space goes around the value"));
   g_clear_error (&error);
 
+  {
+    /* Lines may end at a bare CR or LF too, as sofia-sip reads them. */
+    g_autofree char *lf = g_strdup (B3_OFFER);
+    g_autoptr (PlMsrpSdp) lf_offer = NULL;
+
+    g_strdelimit (lf, "\r", '\n');
+    lf_offer = parse (lf, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (lf_offer->file_selector->size, ==, 4092);
+  }
+
   offer = parse (B3_OFFER, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (offer->origin_user, ==, "psa");
@@ -402,6 +413,12 @@ test_parse_errors (void)
       "expected active, passive, actpass or holdconn" },
     { "a=setup:passive", "a=setup", PL_MSRP_SDP_ERROR_SYNTAX, 400, 399, "a=setup needs a value" },
     { "TCP/MSRP *", "TCP/MSRP 0", PL_MSRP_SDP_ERROR_SYNTAX, 400, 399, "format list" },
+    /* sofia-sip 1.12.11 would loop for ever on this one (fuzz-sdp). */
+    { "TCP/MSRP *", "TCP/MSRP a/b", PL_MSRP_SDP_ERROR_SYNTAX, 400, 399,
+      "is not m=<media> <port> <proto> <fmt>" },
+    { "TCP/MSRP *", "TCP/MSRP  *", PL_MSRP_SDP_ERROR_SYNTAX, 400, 399, "is not m=<media>" },
+    { "c=IN IP4 psa.domain.com\r\n", "c=IN IP4 psa.domain.com\rx\n", PL_MSRP_SDP_ERROR_SYNTAX,
+      400, 399, "SDP line 5 \"x\" is not <type>=<value>" },
     { "a=accept-types:application/vnd.oma.push",
       "a=accept-types:application/vnd.oma.push  text/plain", PL_MSRP_SDP_ERROR_SYNTAX, 400, 399,
       "is not \"*\"" },
