@@ -7,6 +7,7 @@
 #pragma once
 
 #include <libxml/tree.h>
+#include <sofia-sip/sip_extra.h>
 
 #include "pl-receiver.h"
 #include "pl-transaction.h"
@@ -27,6 +28,7 @@ typedef struct _PlRxRegistration PlRxRegistration;  /* pl-receiver.c */
 typedef struct _PlRxSubscription PlRxSubscription;  /* pl-receiver-subscribe.c */
 typedef struct _PlRxPresence PlRxPresence;          /* pl-receiver-presence.c */
 typedef struct _PlRxRefer PlRxRefer;                /* pl-receiver-refer.c */
+typedef struct _PlRxInvite PlRxInvite;              /* pl-receiver-invite.c */
 
 struct _PlReceiver {
   PlNode parent_instance;
@@ -63,6 +65,7 @@ struct _PlReceiver {
   PlRxPresence *presence;    /* presence source (§8), or NULL */
   gboolean refer_decline;    /* the user refuses REFERs (pl-receiver-refer.c) */
   GPtrArray *refers;         /* PlRxRefer*, oldest first */
+  GPtrArray *invites;        /* PlRxInvite*, push sessions by INVITE (B.3) */
 
   guint n_pushes;
 };
@@ -83,6 +86,9 @@ gboolean  _pl_receiver_check_uri         (PlXmlContext  *ctx,
 char     *_pl_receiver_instance_urn      (PlReceiver *self);
 gboolean  _pl_receiver_accepts_type      (const PlRxApp *app,
                                           const char    *type);
+/* Is one of the asserted identities on the whitelist? */
+gboolean  _pl_receiver_on_whitelist      (PlReceiver                      *self,
+                                          const sip_p_asserted_identity_t *pai);
 /* Records "push-rejected" (with @method unless NULL) and sends @response. */
 void      _pl_receiver_reject            (PlReceiver  *self,
                                           PlServerTxn *txn,
@@ -191,5 +197,19 @@ void      _pl_receiver_refer             (PlReceiver  *self,
                                           PlServerTxn *txn,
                                           msg_t       *msg,
                                           sip_t       *sip);
+
+/* pl-receiver-invite.c: pushes by INVITE + MSRP (B.3 steps 2–3, 6, 13–14) */
+void      _pl_receiver_invite_free       (gpointer data);
+/* An INVITE, or a BYE or re-INVITE in one of its dialogs. */
+void      _pl_receiver_invite            (PlReceiver  *self,
+                                          PlServerTxn *txn,
+                                          msg_t       *msg,
+                                          sip_t       *sip);
+/* An ACK (outside any transaction). */
+void      _pl_receiver_invite_ack        (PlReceiver *self,
+                                          sip_t      *sip);
+/* A CANCEL of a pending INVITE: answered, TRUE; FALSE when none. */
+gboolean  _pl_receiver_invite_cancel     (PlReceiver  *self,
+                                          PlServerTxn *txn);
 
 G_END_DECLS

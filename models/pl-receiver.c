@@ -684,6 +684,13 @@ on_whitelist (PlReceiver                      *self,
   return found;
 }
 
+gboolean
+_pl_receiver_on_whitelist (PlReceiver                      *self,
+                           const sip_p_asserted_identity_t *pai)
+{
+  return on_whitelist (self, pai);
+}
+
 static void
 on_answer_due (gpointer data)
 {
@@ -885,7 +892,10 @@ pl_receiver_request (PlNode      *node,
   msg_t *response;
 
   if (txn == NULL)
-    return;  /* an ACK: our only dialogs are subscriptions */
+    {
+      _pl_receiver_invite_ack (self, sip);  /* the ACK of a push session's 2xx */
+      return;
+    }
 
   switch (sip->sip_request->rq_method)
     {
@@ -898,12 +908,18 @@ pl_receiver_request (PlNode      *node,
     case sip_method_refer:
       _pl_receiver_refer (self, txn, msg, sip);
       return;
+    case sip_method_invite:
+    case sip_method_bye:
+      _pl_receiver_invite (self, txn, msg, sip);
+      return;
     case sip_method_options:
       response = pl_server_txn_make_response (txn, 200, NULL);
       break;
     case sip_method_cancel:
-      /* RFC 3261 §9.2: there is no INVITE of ours to cancel (each is
-       * answered 405 at once), and a CANCEL is never itself refused. */
+      if (_pl_receiver_invite_cancel (self, txn))
+        return;
+      /* RFC 3261 §9.2: no pending INVITE of ours to cancel, and a
+       * CANCEL is never itself refused. */
       pl_server_txn_reply (txn, 481, NULL);
       return;
     default:
@@ -911,7 +927,8 @@ pl_receiver_request (PlNode      *node,
       break;
     }
   /* We watch (NOTIFY) but notify no one: no SUBSCRIBE here. */
-  msg_header_add_make (response, NULL, sip_allow_class, "MESSAGE, NOTIFY, OPTIONS, REFER");
+  msg_header_add_make (response, NULL, sip_allow_class,
+                       "MESSAGE, NOTIFY, OPTIONS, REFER, INVITE, ACK, BYE, CANCEL");
   pl_server_txn_respond (txn, response);
 }
 
@@ -1265,6 +1282,7 @@ pl_receiver_finalize (GObject *object)
 
   pl_node_cancel_timer (PL_NODE (self), &self->refresh_timer);
   g_clear_pointer (&self->refers, g_ptr_array_unref);
+  g_clear_pointer (&self->invites, g_ptr_array_unref);
   g_clear_pointer (&self->subscriptions, g_ptr_array_unref);
   g_clear_pointer (&self->presence, _pl_receiver_presence_free);
   g_clear_pointer (&self->http, pl_http_client_free);
@@ -1325,6 +1343,7 @@ pl_receiver_init (PlReceiver *self)
   self->whitelist = g_ptr_array_new_with_free_func (g_free);
   self->subscriptions = g_ptr_array_new_with_free_func (_pl_receiver_subscription_free);
   self->refers = g_ptr_array_new_with_free_func (_pl_receiver_refer_free);
+  self->invites = g_ptr_array_new_with_free_func (_pl_receiver_invite_free);
   g_queue_init (&self->queued);
 }
 

@@ -20,7 +20,10 @@ G_BEGIN_DECLS
 typedef enum {
   PL_SENDER_BY_MESSAGE,
   PL_SENDER_BY_NOTIFY,
+  PL_SENDER_BY_INVITE,    /* INVITE + MSRP (B.3), pl-sender-invite.c */
 } PlSenderMethod;
+
+typedef struct _PlSenderInvite PlSenderInvite;  /* pl-sender-invite.c */
 
 typedef struct {
   PlSender *self;
@@ -40,6 +43,7 @@ typedef struct {
   guint attempts;         /* requests sent so far */
   PlDeliveryStatus status;
   PlTimer *retry_timer;
+  PlSenderInvite *invite; /* INVITE: the attempt's dialog and session */
 } PlSenderPush;
 
 /* One ua-profile subscription (§6.4.2.1 step 3). Kept until the node
@@ -114,6 +118,33 @@ PlTraceEvent *_pl_sender_update_registration (PlSender   *self,
                                               char      **apps,
                                               PlTime      lifetime,
                                               const char *source);
+
+/* The "delivery" event of an outcome known without a SIP final answer
+ * (an MSRP REPORT), and the PAP result when confirmed. */
+void      _pl_sender_push_finish       (PlSenderPush     *p,
+                                        PlDeliveryStatus  status,
+                                        int               code,
+                                        const char       *reason);
+
+/* pl-sender-invite.c: pushes by INVITE + MSRP (B.3) */
+void      _pl_sender_invite_free       (PlSenderInvite *invite);
+/* <push method="invite">: a new push, and its first attempt. */
+guint     _pl_sender_invite_push       (PlSender   *self,
+                                        const char *to,
+                                        const char *app,
+                                        const char *content_type,
+                                        GBytes     *body,
+                                        gboolean    confirm);
+/* One attempt: the INVITE with the SDP offer. */
+gboolean  _pl_sender_invite_attempt    (PlSenderPush *p);
+/* A BYE from the receiver in one of the push dialogs. */
+void      _pl_sender_invite_bye        (PlSender    *self,
+                                        PlServerTxn *txn,
+                                        sip_t       *sip);
+/* A retransmitted 2xx to an INVITE is acknowledged again. */
+void      _pl_sender_invite_stray_response (PlNode *node,
+                                            msg_t  *msg,
+                                            sip_t  *sip);
 
 /* pl-sender-reg.c: the reg event watcher (§7.1, RFC 3680) */
 void      _pl_sender_reg_watch_free    (gpointer data);

@@ -20,7 +20,8 @@
  *
  *   <push node="psa" to="sip:john.doe@home1.net" app="0x05"
  *         content-type="…" body="…" | body-file="…" confirm="true"
- *         method="message|notify" auid="x-wap-application:push.syncml"/>
+ *         method="message|notify|invite" auid="x-wap-application:push.syncml"/>
+ *   (method="invite": pl-sender-invite.c)
  *
  *   <watch node="psa" event="reg" user="sip:john.doe@home1.net" expires="600000"/>
  *   <unwatch node="psa" event="reg" user="sip:john.doe@home1.net"/>
@@ -44,7 +45,7 @@
 #define DEFAULT_CONTENT_TYPE "application/vnd.oma.push"
 /* RFC 3261 §10.2.1.1: a registrar's choice when the request names none. */
 #define DEFAULT_EXPIRES 3600
-#define ALLOW "REGISTER, MESSAGE, OPTIONS, SUBSCRIBE, NOTIFY"
+#define ALLOW "REGISTER, MESSAGE, OPTIONS, SUBSCRIBE, NOTIFY, BYE"
 /* A.3 step 1 asks for 600000 s; a notifier may grant less (RFC 3265
  * §3.1.6.1). */
 #define DEFAULT_MAX_EXPIRES 600000
@@ -89,6 +90,7 @@ push_free (gpointer data)
   g_clear_pointer (&p->body, g_bytes_unref);
   g_free (p->call_id);
   g_free (p->from_tag);
+  g_clear_pointer (&p->invite, _pl_sender_invite_free);
   g_free (p);
 }
 
@@ -220,6 +222,17 @@ refuse_push (PlSenderPush     *p,
     record_pap (p, "response", name, 0);
   else if (p->confirm)
     record_pap (p, "result-notification", name, 0);
+}
+
+void
+_pl_sender_push_finish (PlSenderPush     *p,
+                        PlDeliveryStatus  status,
+                        int               code,
+                        const char       *reason)
+{
+  finish_push (p, status, code, reason);
+  if (p->confirm)
+    record_pap (p, "result-notification", pl_delivery_status_to_string (status), 0);
 }
 
 /* ---- push: responses and retries ---- */
@@ -408,6 +421,8 @@ send_attempt (PlSenderPush *p)
       message_attempt (p);
       return TRUE;
     }
+  if (p->method == PL_SENDER_BY_INVITE)
+    return _pl_sender_invite_attempt (p);
   if (_pl_sender_notify_attempt (p, &status, &reason))
     return TRUE;
   refuse_push (p, status, reason);
@@ -622,6 +637,9 @@ pl_sender_request (PlNode      *node,
       /* Nothing to act on: a MESSAGE to the sender is acknowledged only. */
       response = pl_server_txn_make_response (txn, 200, NULL);
       break;
+    case sip_method_bye:
+      _pl_sender_invite_bye (self, txn, sip);
+      return;
     case sip_method_cancel:
       /* No INVITE is ever pending here (RFC 3261 §9.2). */
       pl_server_txn_reply (txn, 481, NULL);
@@ -749,6 +767,9 @@ run_push (PlNode  *node,
   if (spec->content_url)
     pl_sender_push_by_reference (PL_SENDER (node), spec->to, spec->app, spec->content_type,
                                  spec->content_url, spec->content_size, spec->confirm);
+  else if (spec->method == PL_SENDER_BY_INVITE)
+    _pl_sender_invite_push (PL_SENDER (node), spec->to, spec->app, spec->content_type, spec->body,
+                            spec->confirm);
   else if (spec->method == PL_SENDER_BY_NOTIFY)
     pl_sender_notify (PL_SENDER (node), spec->to, spec->app, spec->auid, spec->content_type,
                       spec->body, spec->confirm);
@@ -766,7 +787,7 @@ parse_push (PlNode        *node,
   static const char *const attrs[] = { "node", "to", "app", "content-type", "body", "body-file",
                                        "confirm", "method", "auid", "content-url", "content-size",
                                        NULL };
-  static const char *const methods[] = { "message", "notify", NULL };
+  static const char *const methods[] = { "message", "notify", "invite", NULL };
   g_autoptr (GBytes) body = NULL;
   const char *to, *app, *text, *file, *auid;
   gboolean confirm;
@@ -913,6 +934,7 @@ pl_sender_class_init (PlSenderClass *klass)
   node_class->parse_action = pl_sender_parse_action;
   node_class->request = pl_sender_request;
   node_class->stream = pl_sender_stream;
+  node_class->stray_response = _pl_sender_invite_stray_response;
 }
 
 static void

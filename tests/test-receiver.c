@@ -1195,12 +1195,12 @@ test_other_methods (void)
                                                    .extra = "Event: presence" }, &subscribe);
 
   g_test_summary ("OPTIONS is 200; any other method (SUBSCRIBE too: the receiver only "
-                  "watches) is 405 with Allow: MESSAGE, NOTIFY, OPTIONS, REFER");
+                  "watches) is 405 with Allow: MESSAGE, NOTIFY, OPTIONS, REFER, INVITE, ACK, BYE, CANCEL");
 
   g_assert_cmpint (options.status, ==, 200);
-  g_assert_cmpstr (options.allow, ==, "MESSAGE, NOTIFY, OPTIONS, REFER");
+  g_assert_cmpstr (options.allow, ==, "MESSAGE, NOTIFY, OPTIONS, REFER, INVITE, ACK, BYE, CANCEL");
   g_assert_cmpint (subscribe.status, ==, 405);
-  g_assert_cmpstr (subscribe.allow, ==, "MESSAGE, NOTIFY, OPTIONS, REFER");
+  g_assert_cmpstr (subscribe.allow, ==, "MESSAGE, NOTIFY, OPTIONS, REFER, INVITE, ACK, BYE, CANCEL");
   g_assert_cmpuint (n_events (net, "push"), ==, 0);
   g_assert_cmpuint (n_events (net2, "push"), ==, 0);
 }

@@ -964,7 +964,7 @@ test_other_requests (void)
   static const char *const expected[] = { "200 OK", "200 OK", "405", "489", "481" };
 
   g_test_summary ("OPTIONS and MESSAGE to the sender get 200, INVITE 405 with "
-                  "Allow: REGISTER, MESSAGE, OPTIONS, SUBSCRIBE, NOTIFY; a SUBSCRIBE without Event "
+                  "Allow: REGISTER, MESSAGE, OPTIONS, SUBSCRIBE, NOTIFY, BYE; a SUBSCRIBE without Event "
                   "489 with Allow-Events: ua-profile (RFC 3265 §7.2.2); a NOTIFY outside every "
                   "subscription 481 (§3.2.4); no registration changes");
 
@@ -980,7 +980,7 @@ test_other_requests (void)
       if (g_str_equal (expected[i], "489"))
         g_assert_true (has_line (text, "Allow-Events: ua-profile"));
       else if (!g_str_equal (expected[i], "481"))
-        g_assert_true (has_line (text, "Allow: REGISTER, MESSAGE, OPTIONS, SUBSCRIBE, NOTIFY"));
+        g_assert_true (has_line (text, "Allow: REGISTER, MESSAGE, OPTIONS, SUBSCRIBE, NOTIFY, BYE"));
     }
   states = node_events (net, "psa", "registration-state");
   g_assert_cmpuint (states->len, ==, 0);
