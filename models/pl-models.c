@@ -10,6 +10,7 @@
 #include "pl-node.h"
 #include "pl-presence.h"
 #include "pl-proxy.h"
+#include "pl-push-msrp.h"
 #include "pl-receiver.h"
 #include "pl-sender.h"
 #include "pl-uaprof-server.h"
@@ -38,6 +39,7 @@ pl_models_register (void)
       pl_node_kind_register ("content-server", PL_TYPE_UAPROF_SERVER,
                              "content server: answers HTTP GETs of push content a MESSAGE names by reference (RFC 4483)");
       pl_node_kind_register ("presence", PL_TYPE_PRESENCE, "presence server: PUBLISH (RFC 3903), SUBSCRIBE/NOTIFY presence (RFC 3856) with PIDF and the OMA device-profile (§8)");
+      pl_push_msrp_install ();
       g_once_init_leave (&done, 1);
     }
 }

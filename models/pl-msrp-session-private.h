@@ -90,7 +90,7 @@ struct _PlMsrpSession {
   char *local_path;
   char *remote_path;
   PlMsrpUri local;
-  PlMsrpSetup setup;
+  PlMsrpRole setup;
   PlMsrpSessionState state;
   PlMsrpSessionCallbacks callbacks;
   gpointer user_data;

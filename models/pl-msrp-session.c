@@ -328,7 +328,7 @@ open_connection (PlMsrpSession *self,
 
   self->state = PL_MSRP_SESSION_OPEN;
   pl_trace_event_add_string (event, "setup",
-                             self->setup == PL_MSRP_SETUP_ACTIVE ? "active" : "passive");
+                             self->setup == PL_MSRP_ROLE_ACTIVE ? "active" : "passive");
   pl_trace_event_add_string (event, "local", self->local_path);
   pl_trace_event_add_string (event, "remote", self->remote_path);
   pl_trace_event_add_string (event, "detail", how);
@@ -408,7 +408,7 @@ PlMsrpSession *
 pl_msrp_session_new (PlNode                       *node,
                      const char                   *local_path,
                      const char                   *remote_path,
-                     PlMsrpSetup                   setup,
+                     PlMsrpRole                   setup,
                      const PlMsrpSessionCallbacks *callbacks,
                      gpointer                      user_data,
                      GError                      **error)
@@ -548,7 +548,7 @@ pl_msrp_session_start (PlMsrpSession *self)
 
   if (self->state != PL_MSRP_SESSION_IDLE)
     return;
-  if (self->setup == PL_MSRP_SETUP_PASSIVE)
+  if (self->setup == PL_MSRP_ROLE_PASSIVE)
     {
       PlTraceEvent *event = _pl_msrp_session_begin_event (self, "listening");
 

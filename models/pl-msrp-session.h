@@ -31,9 +31,9 @@ G_BEGIN_DECLS
  * applies it to MSRP. (An "actpass" offer is resolved by the answer
  * before a session is made.) */
 typedef enum {
-  PL_MSRP_SETUP_ACTIVE,
-  PL_MSRP_SETUP_PASSIVE,
-} PlMsrpSetup;
+  PL_MSRP_ROLE_ACTIVE,
+  PL_MSRP_ROLE_PASSIVE,
+} PlMsrpRole;
 
 typedef enum {
   PL_MSRP_SESSION_IDLE,       /* made, not started */
@@ -113,7 +113,7 @@ typedef struct {
 PlMsrpSession *pl_msrp_session_new        (PlNode                       *node,
                                            const char                   *local_path,
                                            const char                   *remote_path,
-                                           PlMsrpSetup                   setup,
+                                           PlMsrpRole                   setup,
                                            const PlMsrpSessionCallbacks *callbacks,
                                            gpointer                      user_data,
                                            GError                      **error);

@@ -22,6 +22,14 @@
 
 G_BEGIN_DECLS
 
+/* How the sender cuts its content into SEND chunks (B.3 step 7, RFC
+ * 4975 §5.1). */
+typedef struct {
+  gsize chunk_size;           /* content bytes per SEND; 0: one SEND */
+  guint max_chunks;           /* > 0: the last of this many takes the rest */
+  gboolean pipelining;        /* every chunk at once (B.3 step 8 NOTE) */
+} PlPushChunking;
+
 typedef struct {
   PlNode *node;
   gboolean sender;            /* the Push Sender (it sends the content) */
@@ -30,8 +38,10 @@ typedef struct {
   const PlMsrpSdp *remote;    /* the peer's: its a=path is To-Path (RFC 4975 §8.1) */
   const char *call_id;        /* of the INVITE dialog */
   guint push;                 /* the sender's push number; 0 at the receiver */
+  const char *app;            /* receiver: the push application it is for */
   const char *content_type;   /* sender: what to send; NULL at the receiver */
   GBytes *content;
+  PlPushChunking chunking;    /* sender */
 } PlPushSession;
 
 /* The MSRP layer's word on a sender's session: the delivery status, the

@@ -241,6 +241,7 @@ _pl_receiver_invite_ack (PlReceiver *self,
   session.local = inv->answer;
   session.remote = inv->offer;
   session.call_id = pl_dialog_get_call_id (inv->dialog);
+  session.app = inv->app;
   if (hooks)
     inv->msrp = hooks->start (&session, NULL, inv);
 }

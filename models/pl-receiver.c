@@ -40,6 +40,7 @@
 #include "pl-action.h"
 #include "pl-digest.h"
 #include "pl-http-client.h"
+#include "pl-msrp-session.h"
 #include "pl-push.h"
 #include "pl-receiver-private.h"
 #include "pl-transaction.h"
@@ -1305,7 +1306,8 @@ pl_receiver_finalize (GObject *object)
   G_OBJECT_CLASS (pl_receiver_parent_class)->finalize (object);
 }
 
-/* HTTP answers to fetches of content by reference. */
+/* MSRP frames of push sessions, HTTP answers to fetches of content by
+ * reference. */
 static void
 pl_receiver_stream (PlNode     *node,
                     PlNode     *from,
@@ -1314,6 +1316,9 @@ pl_receiver_stream (PlNode     *node,
 {
   PlReceiver *self = PL_RECEIVER (node);
 
+  /* B.3 steps 7–11: the frames of a push's MSRP session. */
+  if (pl_msrp_session_dispatch (node, from, proto, bytes))
+    return;
   if (g_strcmp0 (proto, "http") == 0 && self->http
       && pl_http_client_receive (self->http, from, bytes))
     return;

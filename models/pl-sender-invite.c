@@ -232,6 +232,7 @@ start_session (PlSenderInvite *inv)
     .push = p->number,
     .content_type = p->content_type,
     .content = p->body,
+    .chunking = p->chunking,
   };
 
   session_event (inv, "established", detail);
@@ -486,12 +487,15 @@ _pl_sender_invite_push (PlSender   *self,
                         const char *app,
                         const char *content_type,
                         GBytes     *body,
-                        gboolean    confirm)
+                        gboolean    confirm,
+                        const PlPushChunking *chunking)
 {
   PlNode *node = PL_NODE (self);
   PlSenderPush *p = _pl_sender_push_new (self, PL_SENDER_BY_INVITE, to, app, content_type, body,
                                          confirm);
 
+  if (chunking)
+    p->chunking = *chunking;
   p->call_id = pl_node_new_call_id (node);
   p->from_tag = pl_node_new_tag (node);
   /* §6.1 item 4 and 001_… §5.4.2: content of any size goes by INVITE

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "pl-action.h"
+#include "pl-push-session.h"
 #include "pl-sender.h"
 #include "pl-subscription.h"
 #include "pl-transaction.h"
@@ -36,6 +37,7 @@ typedef struct {
   GBytes *body;
   gboolean confirm;
   char *inner_type;       /* by reference (RFC 4483): the referenced content's type */
+  PlPushChunking chunking; /* INVITE: how MSRP cuts the content */
 
   char *call_id;          /* MESSAGE: every attempt in the same Call-ID */
   char *from_tag;
@@ -134,7 +136,8 @@ guint     _pl_sender_invite_push       (PlSender   *self,
                                         const char *app,
                                         const char *content_type,
                                         GBytes     *body,
-                                        gboolean    confirm);
+                                        gboolean    confirm,
+                                        const PlPushChunking *chunking);
 /* One attempt: the INVITE with the SDP offer. */
 gboolean  _pl_sender_invite_attempt    (PlSenderPush *p);
 /* A BYE from the receiver in one of the push dialogs. */

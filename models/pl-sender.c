@@ -38,6 +38,7 @@
 #include <sofia-sip/sip_status.h>
 
 #include "pl-action.h"
+#include "pl-msrp-session.h"
 #include "pl-sender-private.h"
 #include "pl-wire.h"
 
@@ -72,6 +73,7 @@ typedef struct {
   gboolean confirm;
   char *content_url;      /* content by reference (RFC 4483) */
   gint64 content_size;    /* its size, or -1 */
+  PlPushChunking chunking; /* INVITE: MSRP chunks */
 } PlPushSpec;
 
 static gboolean send_attempt (PlSenderPush *p);
@@ -769,13 +771,39 @@ run_push (PlNode  *node,
                                  spec->content_url, spec->content_size, spec->confirm);
   else if (spec->method == PL_SENDER_BY_INVITE)
     _pl_sender_invite_push (PL_SENDER (node), spec->to, spec->app, spec->content_type, spec->body,
-                            spec->confirm);
+                            spec->confirm, &spec->chunking);
   else if (spec->method == PL_SENDER_BY_NOTIFY)
     pl_sender_notify (PL_SENDER (node), spec->to, spec->app, spec->auid, spec->content_type,
                       spec->body, spec->confirm);
   else
     pl_sender_push_full (PL_SENDER (node), spec->to, spec->app, spec->content_type, spec->body,
                          spec->confirm);
+}
+
+/* chunk-size, max-chunks and pipelining of a push by INVITE (B.3 step
+ * 7): 2048-byte chunks by default, as B.3 cuts its first one. */
+static gboolean
+parse_chunking (PlXmlContext    *ctx,
+                xmlNode         *element,
+                int              method,
+                PlPushChunking  *chunking,
+                GError         **error)
+{
+  static const char *const attrs[] = { "chunk-size", "max-chunks", "pipelining" };
+  guint64 size, max;
+
+  for (guint i = 0; i < G_N_ELEMENTS (attrs); i++)
+    if (method != PL_SENDER_BY_INVITE && pl_xml_attr (element, attrs[i]))
+      return pl_xml_error (ctx, error, element, attrs[i],
+                           "attribute '%s' of <push> goes with method='invite' (MSRP chunks)",
+                           attrs[i]);
+  if (!pl_xml_attr_uint (ctx, element, "chunk-size", 2048, 0, 16 * 1024 * 1024, &size, error)
+      || !pl_xml_attr_uint (ctx, element, "max-chunks", 0, 0, 1000000, &max, error)
+      || !pl_xml_attr_bool (ctx, element, "pipelining", FALSE, &chunking->pipelining, error))
+    return FALSE;
+  chunking->chunk_size = (gsize) size;
+  chunking->max_chunks = (guint) max;
+  return TRUE;
 }
 
 static PlAction *
@@ -786,7 +814,7 @@ parse_push (PlNode        *node,
 {
   static const char *const attrs[] = { "node", "to", "app", "content-type", "body", "body-file",
                                        "confirm", "method", "auid", "content-url", "content-size",
-                                       NULL };
+                                       "chunk-size", "max-chunks", "pipelining", NULL };
   static const char *const methods[] = { "message", "notify", "invite", NULL };
   g_autoptr (GBytes) body = NULL;
   const char *to, *app, *text, *file, *auid;
@@ -853,7 +881,8 @@ parse_push (PlNode        *node,
   spec->body = g_steal_pointer (&body);
   spec->content_size = -1;
   if (!_pl_sender_parse_reference (ctx, element, method, &spec->content_url,
-                                   &spec->content_size, error))
+                                   &spec->content_size, error)
+      || !parse_chunking (ctx, element, method, &spec->chunking, error))
     return push_spec_free (spec), NULL;
   spec->confirm = confirm;
   return pl_action_new (node, "push", run_push, spec, push_spec_free);
@@ -896,6 +925,9 @@ pl_sender_stream (PlNode     *node,
                   const char *proto,
                   GBytes     *bytes)
 {
+  /* B.3 steps 7–11: the frames of a push's MSRP session. */
+  if (pl_msrp_session_dispatch (node, from, proto, bytes))
+    return;
   if (g_strcmp0 (proto, "http") == 0)
     _pl_sender_presence_http (PL_SENDER (node), from, bytes);
   else

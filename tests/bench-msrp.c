@@ -241,11 +241,11 @@ main (int argc, char **argv)
       g_autofree char *rx_path = pl_msrp_session_new_path (rx, 0);
       PlMsrpSession *tx, *rs;
 
-      tx = pl_msrp_session_new (sender, tx_path, rx_path, PL_MSRP_SETUP_ACTIVE, &callbacks,
+      tx = pl_msrp_session_new (sender, tx_path, rx_path, PL_MSRP_ROLE_ACTIVE, &callbacks,
                                 &counts, &error);
       if (tx == NULL)
         g_error ("%s", error->message);
-      rs = pl_msrp_session_new (rx, rx_path, tx_path, PL_MSRP_SETUP_PASSIVE, &callbacks,
+      rs = pl_msrp_session_new (rx, rx_path, tx_path, PL_MSRP_ROLE_PASSIVE, &callbacks,
                                 &counts, &error);
       if (rs == NULL)
         g_error ("%s", error->message);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Golden traces: the JSON Lines trace of the spec's sample flows A.1 to A.4
-# and the REFER flow must stay byte for byte what data/golden/ keeps. A change in them is
+# the REFER flow and B.3 must stay byte for byte what data/golden/ keeps. A change in them is
 # a change in what PushLab says the flows are: review the diff, then
 # regenerate with PUSHLAB_UPDATE_GOLDEN=1 meson test golden.
 set -u
@@ -13,7 +13,8 @@ n=0
 failed=0
 
 echo "TAP version 13"
-for name in a1-registration a2-message a3-subscribe-notify a4-presence-capabilities a5-refer; do
+for name in a1-registration a2-message a3-subscribe-notify a4-presence-capabilities a5-refer \
+    b3-invite-msrp; do
   n=$((n + 1))
   golden=$root/data/golden/$name.jsonl
   if ! "$pushlab" run --quiet --json "$tmp/$name.jsonl" "$root/scenarios/$name.xml" >"$tmp/out" 2>&1; then

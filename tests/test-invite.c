@@ -14,6 +14,7 @@
 #include "pl-models.h"
 #include "pl-msrp-sdp.h"
 #include "pl-node.h"
+#include "pl-push-msrp.h"
 #include "pl-push-session.h"
 #include "pl-scenario.h"
 #include "pl-wire.h"
@@ -194,10 +195,24 @@ invite_responses (Net        *net,
   return all;
 }
 
+/* @network run with the seam of pl-push-session.h empty, as a build
+ * without an MSRP layer would be. */
+static Net *
+without_msrp_layer (const char *network)
+{
+  Net *net;
+
+  pl_models_register ();  /* installs the MSRP layer once: undone here */
+  pl_push_session_set_hooks (NULL);
+  net = b3_run (network);
+  pl_push_msrp_install ();
+  return net;
+}
+
 static void
 test_established_without_msrp (void)
 {
-  g_autoptr (Net) net = b3_run (B3_NET ("accept='application/vnd.oma.push'", "tcp"));
+  g_autoptr (Net) net = without_msrp_layer (B3_NET ("accept='application/vnd.oma.push'", "tcp"));
   g_autoptr (GPtrArray) invites = delivered (net, "pra", "INVITE");
   g_autoptr (GPtrArray) oks = invite_responses (net, "psa", "200");
   g_autoptr (GPtrArray) acks = delivered (net, "pra", "ACK");
@@ -340,9 +355,10 @@ test_msrp_seam (void)
                   "BYE (step 12) stops both sessions");
 
   fake_sessions = g_ptr_array_new_with_free_func (fake_free);
+  pl_models_register ();
   pl_push_session_set_hooks (&fake_hooks);
   net = b3_run (B3_NET ("accept='application/vnd.oma.push'", "tcp"));
-  pl_push_session_set_hooks (NULL);
+  pl_push_msrp_install ();
   byes = delivered (net, "pra", "BYE");
   delivery = node_events (net, "psa", "delivery");
   pap = node_events (net, "psa", "pap");

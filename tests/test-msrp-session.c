@@ -161,10 +161,10 @@ setup (Fixture *f, gconstpointer data)
   side_init (&f->rx_side);
   f->content = make_content (B3_SIZE, 7);
 
-  f->tx = pl_msrp_session_new (f->psa, PSA_PATH, UE_PATH, PL_MSRP_SETUP_ACTIVE, &callbacks,
+  f->tx = pl_msrp_session_new (f->psa, PSA_PATH, UE_PATH, PL_MSRP_ROLE_ACTIVE, &callbacks,
                                &f->tx_side, &error);
   g_assert_no_error (error);
-  f->rx = pl_msrp_session_new (f->ue, UE_PATH, PSA_PATH, PL_MSRP_SETUP_PASSIVE, &callbacks,
+  f->rx = pl_msrp_session_new (f->ue, UE_PATH, PSA_PATH, PL_MSRP_ROLE_PASSIVE, &callbacks,
                                &f->rx_side, &error);
   g_assert_no_error (error);
   hash = pl_msrp_sha1_hash (f->content);
@@ -427,9 +427,9 @@ test_passive_sender (Fixture *f, gconstpointer data)
 
   g_clear_pointer (&f->tx, pl_msrp_session_free);
   g_clear_pointer (&f->rx, pl_msrp_session_free);
-  f->tx = pl_msrp_session_new (f->psa, PSA_PATH, UE_PATH, PL_MSRP_SETUP_PASSIVE, &callbacks,
+  f->tx = pl_msrp_session_new (f->psa, PSA_PATH, UE_PATH, PL_MSRP_ROLE_PASSIVE, &callbacks,
                                &f->tx_side, NULL);
-  f->rx = pl_msrp_session_new (f->ue, UE_PATH, PSA_PATH, PL_MSRP_SETUP_ACTIVE, &callbacks,
+  f->rx = pl_msrp_session_new (f->ue, UE_PATH, PSA_PATH, PL_MSRP_ROLE_ACTIVE, &callbacks,
                                &f->rx_side, NULL);
   pl_msrp_session_send (f->tx, CONTENT_TYPE, f->content, &b3_options);
   pl_msrp_session_start (f->tx);
@@ -797,22 +797,22 @@ test_paths (void)
   g_assert_false (_pl_msrp_uri_parse ("msrp://psa.domain.com:7654/a3cd20b8ae7f", &a));
   g_assert_false (_pl_msrp_uri_parse ("msrp://psa.domain.com:99999/x;tcp", &a));
 
-  s = pl_msrp_session_new (node, PSA_PATH, "msrp://nowhere.net:1/x;tcp", PL_MSRP_SETUP_ACTIVE,
+  s = pl_msrp_session_new (node, PSA_PATH, "msrp://nowhere.net:1/x;tcp", PL_MSRP_ROLE_ACTIVE,
                            NULL, NULL, &error);
   g_assert_null (s);
   g_assert_nonnull (strstr (error->message, "no node"));
   g_clear_error (&error);
-  s = pl_msrp_session_new (node, "bogus", PSA_PATH, PL_MSRP_SETUP_ACTIVE, NULL, NULL, &error);
+  s = pl_msrp_session_new (node, "bogus", PSA_PATH, PL_MSRP_ROLE_ACTIVE, NULL, NULL, &error);
   g_assert_null (s);
   g_assert_nonnull (strstr (error->message, "local path 'bogus'"));
   g_clear_error (&error);
-  s = pl_msrp_session_new (node, PSA_PATH, PSA_PATH, PL_MSRP_SETUP_ACTIVE, NULL, NULL, &error);
+  s = pl_msrp_session_new (node, PSA_PATH, PSA_PATH, PL_MSRP_ROLE_ACTIVE, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_false (pl_msrp_session_expect_hash (s, "sha-1:72:24"));
   g_assert_false (pl_msrp_session_expect_hash (s, "md5:72:24:5F:E8:65:3D:DA:F3:71:36:2F:86:D4:71:91:3E"));
   g_assert_true (pl_msrp_session_expect_hash (
     s, "sha-1:72:24:5F:E8:65:3D:DA:F3:71:36:2F:86:D4:71:91:3E:E4:A2:CE:2E"));
-  g_assert_null (pl_msrp_session_new (node, PSA_PATH, PSA_PATH, PL_MSRP_SETUP_ACTIVE, NULL, NULL,
+  g_assert_null (pl_msrp_session_new (node, PSA_PATH, PSA_PATH, PL_MSRP_ROLE_ACTIVE, NULL, NULL,
                                       &error));
   g_assert_nonnull (strstr (error->message, "already"));
   g_clear_error (&error);
@@ -827,7 +827,7 @@ test_paths (void)
     g_autofree char *v6 = pl_msrp_session_new_path (ue, 0);
 
     g_assert_true (g_str_has_prefix (v6, "msrp://[5555::aaa:bbb:ccc:ddd]:2855/"));
-    s = pl_msrp_session_new (node, PSA_PATH, v6, PL_MSRP_SETUP_ACTIVE, NULL, NULL, &error);
+    s = pl_msrp_session_new (node, PSA_PATH, v6, PL_MSRP_ROLE_ACTIVE, NULL, NULL, &error);
     g_assert_no_error (error);
     g_assert_true (pl_msrp_session_get_peer (s) == ue);
     pl_msrp_session_free (s);
@@ -873,9 +873,9 @@ test_free_in_callback (Fixture *f, gconstpointer data)
 
   g_clear_pointer (&f->tx, pl_msrp_session_free);
   g_clear_pointer (&f->rx, pl_msrp_session_free);
-  f->tx = pl_msrp_session_new (f->psa, PSA_PATH, UE_PATH, PL_MSRP_SETUP_ACTIVE, &tx_callbacks,
+  f->tx = pl_msrp_session_new (f->psa, PSA_PATH, UE_PATH, PL_MSRP_ROLE_ACTIVE, &tx_callbacks,
                                f, NULL);
-  f->rx = pl_msrp_session_new (f->ue, UE_PATH, PSA_PATH, PL_MSRP_SETUP_PASSIVE, &rx_callbacks,
+  f->rx = pl_msrp_session_new (f->ue, UE_PATH, PSA_PATH, PL_MSRP_ROLE_PASSIVE, &rx_callbacks,
                                f, NULL);
   g_assert_true (pl_msrp_session_expect_hash (f->rx, hash));
   options.pipelining = TRUE;
@@ -929,7 +929,7 @@ test_receiver_checks (Fixture *f, gconstpointer data)
                   "and drops a connection whose bytes are no MSRP");
 
   g_clear_pointer (&f->rx, pl_msrp_session_free);
-  f->rx = pl_msrp_session_new (f->ue, UE_PATH, PSA_PATH, PL_MSRP_SETUP_PASSIVE, &callbacks,
+  f->rx = pl_msrp_session_new (f->ue, UE_PATH, PSA_PATH, PL_MSRP_ROLE_PASSIVE, &callbacks,
                                &f->rx_side, NULL);
   pl_msrp_session_start (f->rx);
   feed (f, hand_send ("tida", NULL, "1-5/5", "hello", PL_MSRP_FLAG_END));
