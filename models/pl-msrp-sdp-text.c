@@ -190,7 +190,8 @@ is_media_line (const char *line)
   guint n = g_strv_length (fields);
   const char *port;
 
-  if (n < 4 || !is_sofia_token (fields[0], NULL) || !is_sofia_token (fields[2], "/"))
+  if (n < 4 || !is_sofia_token (fields[0], NULL) || !is_sofia_token (fields[2], "/")
+      || fields[1][0] == '\0')
     return FALSE;
   for (port = fields[1]; g_ascii_isdigit (*port) || (*port == '/' && port != fields[1]); port++)
     ;

@@ -417,6 +417,9 @@ test_parse_errors (void)
     { "TCP/MSRP *", "TCP/MSRP a/b", PL_MSRP_SDP_ERROR_SYNTAX, 400, 399,
       "is not m=<media> <port> <proto> <fmt>" },
     { "TCP/MSRP *", "TCP/MSRP  *", PL_MSRP_SDP_ERROR_SYNTAX, 400, 399, "is not m=<media>" },
+    /* An empty port field (two spaces): read past its start once. */
+    { "m=message 7654 TCP/MSRP *", "m=message  TCP/MSRP *", PL_MSRP_SDP_ERROR_SYNTAX, 400, 399,
+      "is not m=<media>" },
     { "c=IN IP4 psa.domain.com\r\n", "c=IN IP4 psa.domain.com\rx\n", PL_MSRP_SDP_ERROR_SYNTAX,
       400, 399, "SDP line 5 \"x\" is not <type>=<value>" },
     { "a=accept-types:application/vnd.oma.push",
