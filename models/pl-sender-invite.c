@@ -408,25 +408,8 @@ build_invite (PlSenderPush *p,
   msg_header_insert (msg, (msg_pub_t *) sip,
                      (msg_header_t *) sip_request_create (home, sip_method_invite, "INVITE",
                                                           URL_STRING_MAKE (p->to), NULL));
-  if (self->outbound)
-    {
-      g_autofree char *route = NULL;
-      g_autofree char *copy = g_strdup (self->outbound);
-      url_t url[1];
-
-      /* RFC 3261 §16.12.1.1: a loose router is named with ;lr. */
-      route = url_d (url, copy) >= 0 && url_has_param (url, "lr")
-                ? g_strdup_printf ("<%s>", self->outbound)
-                : g_strdup_printf ("<%s;lr>", self->outbound);
-      msg_header_add_make (msg, NULL, sip_route_class, route);
-    }
-  if (self->trusted)
-    {
-      g_autofree char *pai = self->identity
-                               ? g_strdup_printf ("<%s>", self->identity)
-                               : g_strdup_printf ("<sip:%s>", pl_node_get_hostname (node));
-      add_header (msg, "P-Asserted-Identity", pai);
-    }
+  _pl_sender_add_route (self, msg);
+  _pl_sender_add_asserted_identity (self, msg);
   msg_header_add_make (msg, NULL, sip_from_class, from);
   msg_header_add_make (msg, NULL, sip_to_class, to);
   if (dialect == PL_DIALECT_OMA_1_0)

@@ -120,18 +120,6 @@ record_watch (PlWatch    *w,
   pl_node_commit_event (node, event);
 }
 
-static char *
-route_value (const char *outbound)
-{
-  g_autofree char *copy = g_strdup (outbound);
-  url_t url[1];
-
-  /* RFC 3261 §16.12.1.1: a loose router is named with ;lr. */
-  if (url_d (url, copy) >= 0 && url_has_param (url, "lr"))
-    return g_strdup_printf ("<%s>", outbound);
-  return g_strdup_printf ("<%s;lr>", outbound);
-}
-
 static msg_t *
 build_subscribe (PlSender   *self,
                  const char *uri,
@@ -155,24 +143,14 @@ build_subscribe (PlSender   *self,
                      (msg_header_t *) sip_request_create (home, sip_method_subscribe, "SUBSCRIBE",
                                                           URL_STRING_MAKE (uri), NULL));
   /* A.4 step 1 goes "to the Presence Server" through the SIP/IP core. */
-  if (self->outbound)
-    {
-      g_autofree char *route = route_value (self->outbound);
-
-      msg_header_add_make (msg, NULL, sip_route_class, route);
-    }
+  _pl_sender_add_route (self, msg);
   msg_header_add_make (msg, NULL, sip_from_class, from);
   msg_header_add_make (msg, NULL, sip_to_class, to);
   msg_header_add_make (msg, NULL, sip_call_id_class, call_id);
   msg_header_insert (msg, (msg_pub_t *) sip,
                      (msg_header_t *) sip_cseq_create (home, 1, sip_method_subscribe, "SUBSCRIBE"));
   /* RFC 3325: an asserted identity only from a trusted sender (§9). */
-  if (self->trusted)
-    {
-      g_autofree char *pai = g_strdup_printf ("<%s>", identity);
-
-      pl_wire_add_header (msg, "P-Asserted-Identity", pai);
-    }
+  _pl_sender_add_asserted_identity (self, msg);
   /* RFC 3856 §4, §6.7: the presence package, in PIDF. */
   pl_wire_add_header (msg, "Event", "presence");
   msg_header_add_make (msg, NULL, sip_accept_class, PL_PIDF_CONTENT_TYPE);

@@ -98,6 +98,12 @@ PlSenderPush *_pl_sender_push_new      (PlSender       *self,
 /* Its first attempt; returns its number. */
 guint     _pl_sender_push_start        (PlSenderPush *p);
 gboolean  _pl_sender_is_sip_uri        (const char *text);
+/* Every request of the sender: Route to the outbound proxy (when set),
+ * and P-Asserted-Identity when trusted (RFC 3325). */
+void      _pl_sender_add_route         (PlSender *self,
+                                        msg_t    *msg);
+void      _pl_sender_add_asserted_identity (PlSender *self,
+                                            msg_t    *msg);
 char     *_pl_sender_canonical_id      (const url_t *url);
 char     *_pl_sender_canonical_id_text (const char *text);
 /* The outcome of a push that got a final answer @code to its request of

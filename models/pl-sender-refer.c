@@ -195,19 +195,6 @@ _pl_sender_refer_notify (PlSender    *self,
 
 /* ---- the REFER (sample flow step 1) ---- */
 
-/* RFC 3261 §16.12.1.1: a loose router is named with ;lr (as the
- * MESSAGE of pl-sender.c). */
-static char *
-route_value (const char *outbound)
-{
-  g_autofree char *copy = g_strdup (outbound);
-  url_t url[1];
-
-  if (url_d (url, copy) >= 0 && url_has_param (url, "lr"))
-    return g_strdup_printf ("<%s>", outbound);
-  return g_strdup_printf ("<%s;lr>", outbound);
-}
-
 static msg_t *
 build_refer (PlSender   *self,
              const char *to,
@@ -232,19 +219,9 @@ build_refer (PlSender   *self,
                      (msg_header_t *) sip_request_create (home, sip_method_refer, "REFER",
                                                           URL_STRING_MAKE (to), NULL));
   /* Sender step 3: towards the SIP/IP core. */
-  if (self->outbound)
-    {
-      g_autofree char *route = route_value (self->outbound);
-      msg_header_add_make (msg, NULL, sip_route_class, route);
-    }
+  _pl_sender_add_route (self, msg);
   /* As §6.3.2 step 4 for MESSAGE (RFC 3325): asserted only when trusted. */
-  if (self->trusted)
-    {
-      g_autofree char *pai = self->identity
-                               ? g_strdup_printf ("<%s>", self->identity)
-                               : g_strdup_printf ("<sip:%s>", pl_node_get_hostname (node));
-      pl_wire_add_header (msg, "P-Asserted-Identity", pai);
-    }
+  _pl_sender_add_asserted_identity (self, msg);
   msg_header_add_make (msg, NULL, sip_from_class, from);
   msg_header_add_make (msg, NULL, sip_to_class, to_value);
   msg_header_add_make (msg, NULL, sip_call_id_class, call_id);

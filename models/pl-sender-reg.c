@@ -139,25 +139,9 @@ build_subscribe (PlSender   *self,
                      (msg_header_t *) sip_request_create (home, sip_method_subscribe, "SUBSCRIBE",
                                                           URL_STRING_MAKE (user), NULL));
   /* As every request of the sender: through the core's entry point. */
-  if (self->outbound)
-    {
-      g_autofree char *copy = g_strdup (self->outbound);
-      g_autofree char *route = NULL;
-      url_t url[1];
-
-      /* RFC 3261 §16.12.1.1: a loose router is named with ;lr. */
-      route = url_d (url, copy) >= 0 && url_has_param (url, "lr")
-                ? g_strdup_printf ("<%s>", self->outbound)
-                : g_strdup_printf ("<%s;lr>", self->outbound);
-      msg_header_add_make (msg, NULL, sip_route_class, route);
-    }
+  _pl_sender_add_route (self, msg);
   /* RFC 3325: the S-CSCF authorizes who asserts (TS 24.229 §5.4.2.1.1). */
-  if (self->trusted)
-    {
-      g_autofree char *pai = g_strdup_printf ("<%s>", identity);
-
-      pl_wire_add_header (msg, "P-Asserted-Identity", pai);
-    }
+  _pl_sender_add_asserted_identity (self, msg);
   msg_header_add_make (msg, NULL, sip_from_class, from);
   msg_header_add_make (msg, NULL, sip_to_class, to);
   msg_header_add_make (msg, NULL, sip_call_id_class, call_id);

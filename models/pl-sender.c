@@ -332,16 +332,36 @@ add_header (msg_t      *msg,
     g_warning ("cannot add header '%s'", line);
 }
 
-static char *
-route_value (const char *outbound)
+void
+_pl_sender_add_route (PlSender *self,
+                      msg_t    *msg)
 {
-  g_autofree char *copy = g_strdup (outbound);
+  g_autofree char *copy = NULL;
+  g_autofree char *route = NULL;
   url_t url[1];
 
+  if (self->outbound == NULL)
+    return;
+  copy = g_strdup (self->outbound);
   /* RFC 3261 §16.12.1.1: a loose router is named with ;lr. */
-  if (url_d (url, copy) >= 0 && url_has_param (url, "lr"))
-    return g_strdup_printf ("<%s>", outbound);
-  return g_strdup_printf ("<%s;lr>", outbound);
+  route = url_d (url, copy) >= 0 && url_has_param (url, "lr")
+            ? g_strdup_printf ("<%s>", self->outbound)
+            : g_strdup_printf ("<%s;lr>", self->outbound);
+  msg_header_add_make (msg, NULL, sip_route_class, route);
+}
+
+void
+_pl_sender_add_asserted_identity (PlSender *self,
+                                  msg_t    *msg)
+{
+  g_autofree char *pai = NULL;
+
+  /* RFC 3325 §9.1: only a sender the core trusts asserts (§9). */
+  if (!self->trusted)
+    return;
+  pai = self->identity ? g_strdup_printf ("<%s>", self->identity)
+                       : g_strdup_printf ("<sip:%s>", pl_node_get_hostname (PL_NODE (self)));
+  add_header (msg, "P-Asserted-Identity", pai);
 }
 
 /* One attempt by MESSAGE: a new request (CSeq + 1, same Call-ID) in a
@@ -365,19 +385,9 @@ message_attempt (PlSenderPush *p)
                      (msg_header_t *) sip_request_create (home, sip_method_message, "MESSAGE",
                                                           URL_STRING_MAKE (p->to), NULL));
   /* Step 5: towards the SIP/IP core, through its entry point. */
-  if (self->outbound)
-    {
-      g_autofree char *route = route_value (self->outbound);
-      msg_header_add_make (msg, NULL, sip_route_class, route);
-    }
+  _pl_sender_add_route (self, msg);
   /* Step 4 (RFC 3325): an asserted identity only when trusted. */
-  if (self->trusted)
-    {
-      g_autofree char *pai = self->identity
-                               ? g_strdup_printf ("<%s>", self->identity)
-                               : g_strdup_printf ("<sip:%s>", pl_node_get_hostname (node));
-      add_header (msg, "P-Asserted-Identity", pai);
-    }
+  _pl_sender_add_asserted_identity (self, msg);
   /* B.2 step 1: From names the sender's host. */
   msg_header_add_make (msg, NULL, sip_from_class, from);
   msg_header_add_make (msg, NULL, sip_to_class, to);
