@@ -659,17 +659,25 @@ deliver_now (gpointer data)
             msg_destroy (msg);
           return;
         }
+      guint64 cause;
+
       record_message (self, PL_EVENT_DELIVER, d, d->wire, NULL, NULL);
+      cause = pl_trace_set_cause (self->trace, d->hop);
       _pl_stack_receive (to, from, msg);
+      pl_trace_set_cause (self->trace, cause);
       msg_destroy (msg);
     }
   else
     {
       PlNodeClass *klass = PL_NODE_GET_CLASS (to);
 
+      guint64 cause;
+
       record_message (self, PL_EVENT_DELIVER, d, d->wire, NULL, NULL);
+      cause = pl_trace_set_cause (self->trace, d->hop);
       if (klass->stream)
         klass->stream (to, from, d->proto, d->wire);
+      pl_trace_set_cause (self->trace, cause);
     }
 }
 

@@ -25,6 +25,7 @@ struct _PlTrace {
   GArray *observers;     /* PlObserver */
   guint next_observer;
   PlTraceEvent *pending; /* begun, not yet committed */
+  guint64 cause;         /* hop being handled, see pl_trace_set_cause() */
 };
 
 G_DEFINE_FINAL_TYPE (PlTrace, pl_trace, G_TYPE_OBJECT)
@@ -239,8 +240,22 @@ begin_event (PlTrace     *self,
   event->from = -1;
   event->to = -1;
   event->node = -1;
+  event->cause = self->cause;
   self->pending = event;
   return event;
+}
+
+guint64
+pl_trace_set_cause (PlTrace *self,
+                    guint64  hop)
+{
+  guint64 previous;
+
+  g_return_val_if_fail (PL_IS_TRACE (self), 0);
+
+  previous = self->cause;
+  self->cause = hop;
+  return previous;
 }
 
 PlTraceEvent *

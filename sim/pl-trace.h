@@ -44,6 +44,12 @@ struct _PlTraceEvent {
   /* Node-level events (timer, timeout, rule, state, app). */
   int node;            /* node index, or -1 */
 
+  /* The hop whose delivery was being handled when this event happened
+   * (a response to a request, a third-party REGISTER after a REGISTER,
+   * an iFC evaluation); 0 when a timer or the timeline caused it. Not
+   * exported: the studio draws causality from it. */
+  guint64 cause;
+
   PlField *fields;
   guint n_fields;
 };
@@ -70,6 +76,11 @@ const char         *pl_trace_get_node_id    (PlTrace *self,
                                              int      index);
 const char         *pl_trace_get_node_host  (PlTrace *self,
                                              int      index);
+
+/* The hop being handled from now on (0: none); every event begun until
+ * the next call records it as its cause. Returns the previous one. */
+guint64             pl_trace_set_cause      (PlTrace *self,
+                                             guint64  hop);
 
 guint               pl_trace_add_observer   (PlTrace         *self,
                                              PlTraceObserver  observer,

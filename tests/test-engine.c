@@ -9,6 +9,7 @@
 #include "pl-models.h"
 #include "pl-proxy.h"
 #include "pl-rule.h"
+#include "pl-scenario.h"
 #include "pl-transaction.h"
 #include "pl-user-agent.h"
 #include "pl-wire.h"
@@ -955,6 +956,53 @@ test_link_tcp_order (void)
   g_assert_cmpuint (g_hash_table_size (delays), >, 1);
 }
 
+static void
+test_trace_cause (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("PUSHLAB_SCENARIODIR"),
+                                            "sip-message-proxy.xml", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PlScenario) scenario = NULL;
+  g_autoptr(PlReport) report = NULL;
+  PlTrace *trace;
+  guint n_caused = 0;
+
+  g_test_summary ("A message sent while a delivery is handled names that delivery's "
+                  "hop as its cause; messages the timeline starts have none");
+
+  pl_models_register ();
+  report = pl_scenario_run_file (path, NULL, &scenario, &error);
+  g_assert_no_error (error);
+  trace = pl_sim_get_trace (pl_scenario_get_sim (scenario));
+  for (guint i = 0; i < pl_trace_get_n_events (trace); i++)
+    {
+      const PlTraceEvent *event = pl_trace_get_event (trace, i);
+      const PlTraceEvent *cause = NULL;
+
+      if (event->kind != PL_EVENT_SEND)
+        continue;
+      if (event->cause == 0)
+        {
+          /* Only the first request of the flow comes from the timeline. */
+          g_assert_cmpstr (event->label, ==, "MESSAGE");
+          continue;
+        }
+      for (guint j = 0; j < i; j++)
+        {
+          const PlTraceEvent *other = pl_trace_get_event (trace, j);
+
+          if (other->kind == PL_EVENT_DELIVER && other->hop == event->cause)
+            cause = other;
+        }
+      g_assert_nonnull (cause);
+      /* The cause was delivered to the node that now sends. */
+      g_assert_cmpint (cause->to, ==, event->from);
+      g_assert_cmpint (cause->t_us, <=, event->t_us);
+      n_caused++;
+    }
+  g_assert_cmpuint (n_caused, >=, 3);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -981,6 +1029,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/pl/sim/dns", test_dns);
   g_test_add_func ("/pl/sim/link-latency-bandwidth", test_link_latency_bandwidth);
   g_test_add_func ("/pl/sim/link-tcp-order", test_link_tcp_order);
+  g_test_add_func ("/pl/trace/cause", test_trace_cause);
 
   return g_test_run ();
 }
