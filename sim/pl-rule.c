@@ -512,3 +512,25 @@ _pl_rule_edit (PlRule *rule,
       return g_bytes_ref (wire);
     }
 }
+
+PlRule *
+pl_rule_copy (PlRule *rule)
+{
+  PlRule *copy;
+
+  g_return_val_if_fail (rule != NULL, NULL);
+
+  copy = g_memdup2 (rule, sizeof *rule);
+  copy->id = g_strdup (rule->id);
+  copy->proto = g_strdup (rule->proto);
+  copy->method = g_strdup (rule->method);
+  copy->header = g_strdup (rule->header);
+  copy->regex = rule->regex ? g_regex_ref (rule->regex) : NULL;
+  copy->matches = 0;
+  copy->edit_name = g_strdup (rule->edit_name);
+  copy->edit_value = g_strdup (rule->edit_value);
+  copy->body = rule->body ? g_bytes_ref (rule->body) : NULL;
+  copy->content_type = g_strdup (rule->content_type);
+  copy->reason = g_strdup (rule->reason);
+  return copy;
+}

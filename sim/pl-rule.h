@@ -28,6 +28,8 @@ typedef enum {
 PlRule      *pl_rule_new            (PlRulePoint  point,
                                      PlRuleAction action);
 void         pl_rule_free           (PlRule *rule);
+/* A fresh copy with its match count at zero, for a re-run. */
+PlRule      *pl_rule_copy           (PlRule *rule);
 
 /* Matching. Unset criteria match everything. */
 void         pl_rule_set_id         (PlRule     *rule,
