@@ -22,6 +22,8 @@ typedef enum {
   PL_SENDER_BY_MESSAGE,
   PL_SENDER_BY_NOTIFY,
   PL_SENDER_BY_INVITE,    /* INVITE + MSRP (B.3), pl-sender-invite.c */
+  PL_SENDER_BY_AUTO,      /* <push method="auto">: one of the above, chosen
+                           * when it runs (pl-sender-auto.c); never a push's */
 } PlSenderMethod;
 
 typedef struct _PlSenderInvite PlSenderInvite;  /* pl-sender-invite.c */
@@ -155,6 +157,17 @@ void      _pl_sender_invite_stray_response (PlNode *node,
                                             msg_t  *msg,
                                             sip_t  *sip);
 
+/* pl-sender-auto.c: <push method="auto"> (§6.1 item 4): records the
+ * "push-method" event, then makes the push by the method chosen. */
+guint     _pl_sender_auto_push         (PlSender             *self,
+                                        const char           *to,
+                                        const char           *app,
+                                        const char           *auid,
+                                        const char           *content_type,
+                                        GBytes               *body,
+                                        gboolean              confirm,
+                                        const PlPushChunking *chunking);
+
 /* pl-sender-reg.c: the reg event watcher (§7.1, RFC 3680) */
 void      _pl_sender_reg_watch_free    (gpointer data);
 /* <watch event="reg" .../> or <unwatch event="reg" .../>. */
@@ -201,6 +214,9 @@ gboolean  _pl_sender_parse_authorize   (PlSender      *self,
 PlSenderSubscription *_pl_sender_find_active (PlSender   *self,
                                               const char *subscriber,
                                               const char *auid);
+/* Does the SUBSCRIBE's Accept of @s take @content_type (§6.4.2.2 step 1)? */
+gboolean  _pl_sender_subscription_accepts (PlSenderSubscription *s,
+                                           const char           *content_type);
 
 /* pl-sender-presence.c (watch, NOTIFY) and pl-sender-capabilities.c
  * (profile fetches, capability store): §8, A.4 */

@@ -20,8 +20,8 @@
  *
  *   <push node="psa" to="sip:john.doe@home1.net" app="0x05"
  *         content-type="…" body="…" | body-file="…" confirm="true"
- *         method="message|notify|invite" auid="x-wap-application:push.syncml"/>
- *   (method="invite": pl-sender-invite.c)
+ *         method="message|notify|invite|auto" auid="x-wap-application:push.syncml"/>
+ *   (method="invite": pl-sender-invite.c; method="auto": pl-sender-auto.c)
  *
  *   <watch node="psa" event="reg" user="sip:john.doe@home1.net" expires="600000"/>
  *   <unwatch node="psa" event="reg" user="sip:john.doe@home1.net"/>
@@ -779,6 +779,9 @@ run_push (PlNode  *node,
   if (spec->content_url)
     pl_sender_push_by_reference (PL_SENDER (node), spec->to, spec->app, spec->content_type,
                                  spec->content_url, spec->content_size, spec->confirm);
+  else if (spec->method == PL_SENDER_BY_AUTO)
+    _pl_sender_auto_push (PL_SENDER (node), spec->to, spec->app, spec->auid, spec->content_type,
+                          spec->body, spec->confirm, &spec->chunking);
   else if (spec->method == PL_SENDER_BY_INVITE)
     _pl_sender_invite_push (PL_SENDER (node), spec->to, spec->app, spec->content_type, spec->body,
                             spec->confirm, &spec->chunking);
@@ -803,9 +806,10 @@ parse_chunking (PlXmlContext    *ctx,
   guint64 size, max;
 
   for (guint i = 0; i < G_N_ELEMENTS (attrs); i++)
-    if (method != PL_SENDER_BY_INVITE && pl_xml_attr (element, attrs[i]))
+    if (method != PL_SENDER_BY_INVITE && method != PL_SENDER_BY_AUTO
+        && pl_xml_attr (element, attrs[i]))
       return pl_xml_error (ctx, error, element, attrs[i],
-                           "attribute '%s' of <push> goes with method='invite' (MSRP chunks)",
+                           "attribute '%s' of <push> goes with method='invite' or 'auto' (MSRP chunks)",
                            attrs[i]);
   if (!pl_xml_attr_uint (ctx, element, "chunk-size", 2048, 0, 16 * 1024 * 1024, &size, error)
       || !pl_xml_attr_uint (ctx, element, "max-chunks", 0, 0, 1000000, &max, error)
@@ -825,7 +829,7 @@ parse_push (PlNode        *node,
   static const char *const attrs[] = { "node", "to", "app", "content-type", "body", "body-file",
                                        "confirm", "method", "auid", "content-url", "content-size",
                                        "chunk-size", "max-chunks", "pipelining", NULL };
-  static const char *const methods[] = { "message", "notify", "invite", NULL };
+  static const char *const methods[] = { "message", "notify", "invite", "auto", NULL };
   g_autoptr (GBytes) body = NULL;
   const char *to, *app, *text, *file, *auid;
   gboolean confirm;
@@ -852,10 +856,10 @@ parse_push (PlNode        *node,
   /* Pushes name applications by id (0x05), subscriptions by URN
    * (x-wap-application:push.syncml): 'auid' says which subscription. */
   auid = pl_xml_attr (element, "auid");
-  if (auid && method != PL_SENDER_BY_NOTIFY)
+  if (auid && method != PL_SENDER_BY_NOTIFY && method != PL_SENDER_BY_AUTO)
     return pl_xml_error (ctx, error, element, "auid",
-                         "attribute 'auid' of <push> goes with method='notify': a MESSAGE "
-                         "push has no subscription"), NULL;
+                         "attribute 'auid' of <push> goes with method='notify' or 'auto': a "
+                         "MESSAGE push has no subscription"), NULL;
   if (auid && (*auid == '\0' || strpbrk (auid, " \t\"\\<>;,") != NULL))
     return pl_xml_error (ctx, error, element, "auid",
                          "attribute 'auid' of <push>: expected the subscribed application such "
