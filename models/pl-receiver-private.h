@@ -21,6 +21,8 @@ typedef struct {
   GStrv accept;     /* "type/subtype", lower case, parameters dropped */
   int answer;       /* 0: never answers */
   PlTime delay;
+  PlTime hangup;    /* > 0: ends a push session by INVITE with BYE this long
+                     * after its ACK (hangup-after; pl-receiver-invite.c) */
 } PlRxApp;
 
 typedef struct _PlRxReference PlRxReference;        /* pl-receiver-indirect.c */

@@ -14,7 +14,8 @@
  *     <identity public="sip:john.doe@home1.net" private="john.doe@home1.net"
  *               password="secret" display="John Doe"/>
  *     <app id="0x05" accept="application/vnd.syncml.ds.notification text/plain"
- *          answer="200" answer-delay="0" auid="x-wap-application:push.syncml"/>
+ *          answer="200" answer-delay="0" auid="x-wap-application:push.syncml"
+ *          hangup-after="0"/>
  *     <whitelist sender="sip:psadm1@home1.net"/>
  *   </node>
  *
@@ -987,7 +988,8 @@ configure_app (PlReceiver    *self,
                xmlNode       *child,
                GError       **error)
 {
-  static const char *const attrs[] = { "id", "accept", "answer", "answer-delay", "auid", NULL };
+  static const char *const attrs[] = { "id", "accept", "answer", "answer-delay", "auid",
+                                       "hangup-after", NULL };
   static const char *const answers[] = { "200", "603", "503", "500", "none", NULL };
   static const int codes[] = { 200, 603, 503, 500, 0 };
   const char *id, *accept, *auid;
@@ -1053,7 +1055,8 @@ configure_app (PlReceiver    *self,
   app->accept = (GStrv) g_ptr_array_steal (list, NULL);
   app->answer = codes[answer];
   g_ptr_array_add (self->apps, app);
-  return pl_xml_attr_duration (ctx, child, "answer-delay", 0, &app->delay, error);
+  return pl_xml_attr_duration (ctx, child, "answer-delay", 0, &app->delay, error)
+         && pl_xml_attr_duration (ctx, child, "hangup-after", 0, &app->hangup, error);
 }
 
 static gboolean

@@ -47,7 +47,8 @@ _pl_sender_auto_push (PlSender             *self,
                       const char           *content_type,
                       GBytes               *body,
                       gboolean              confirm,
-                      const PlPushChunking *chunking)
+                      const PlPushChunking *chunking,
+                      const char           *file_hash)
 {
   PlNode *node = PL_NODE (self);
   const char *type = content_type ? content_type : DEFAULT_CONTENT_TYPE;
@@ -84,7 +85,8 @@ _pl_sender_auto_push (PlSender             *self,
       made = pl_sender_notify (self, to, app, subscribed_auid, content_type, body, confirm);
       break;
     case PL_PUSH_METHOD_INVITE:
-      made = _pl_sender_invite_push (self, to, app, content_type, body, confirm, chunking);
+      made = _pl_sender_invite_push (self, to, app, content_type, body, confirm, chunking,
+                                     file_hash);
       break;
     case PL_PUSH_METHOD_MESSAGE:
     default:

@@ -40,6 +40,8 @@ typedef struct {
   gboolean confirm;
   char *inner_type;       /* by reference (RFC 4483): the referenced content's type */
   PlPushChunking chunking; /* INVITE: how MSRP cuts the content */
+  char *file_hash;        /* INVITE: the a=file-selector hash announced instead of
+                           * the content's (<push file-hash>, a fault); NULL: true */
 
   char *call_id;          /* MESSAGE: every attempt in the same Call-ID */
   char *from_tag;
@@ -138,14 +140,24 @@ void      _pl_sender_push_finish       (PlSenderPush     *p,
 
 /* pl-sender-invite.c: pushes by INVITE + MSRP (B.3) */
 void      _pl_sender_invite_free       (PlSenderInvite *invite);
-/* <push method="invite">: a new push, and its first attempt. */
+/* <push method="invite">: a new push, and its first attempt.
+ * @file_hash: NULL, or the "sha-1:…" value its offer announces instead of
+ * the content's. */
 guint     _pl_sender_invite_push       (PlSender   *self,
                                         const char *to,
                                         const char *app,
                                         const char *content_type,
                                         GBytes     *body,
                                         gboolean    confirm,
-                                        const PlPushChunking *chunking);
+                                        const PlPushChunking *chunking,
+                                        const char *file_hash);
+/* <push file-hash="sha-1:…">: a hash for the offer's a=file-selector
+ * other than the content's (a fault the receiver's check finds, RFC 5547
+ * §5); *@hash stays NULL without it. */
+gboolean  _pl_sender_parse_file_hash   (PlXmlContext  *ctx,
+                                        xmlNode       *element,
+                                        char         **hash,
+                                        GError       **error);
 /* One attempt: the INVITE with the SDP offer. */
 gboolean  _pl_sender_invite_attempt    (PlSenderPush *p);
 /* A BYE from the receiver in one of the push dialogs. */
@@ -166,7 +178,8 @@ guint     _pl_sender_auto_push         (PlSender             *self,
                                         const char           *content_type,
                                         GBytes               *body,
                                         gboolean              confirm,
-                                        const PlPushChunking *chunking);
+                                        const PlPushChunking *chunking,
+                                        const char           *file_hash);
 
 /* pl-sender-reg.c: the reg event watcher (§7.1, RFC 3680) */
 void      _pl_sender_reg_watch_free    (gpointer data);

@@ -74,6 +74,7 @@ typedef struct {
   char *content_url;      /* content by reference (RFC 4483) */
   gint64 content_size;    /* its size, or -1 */
   PlPushChunking chunking; /* INVITE: MSRP chunks */
+  char *file_hash;        /* INVITE: a false a=file-selector hash */
 } PlPushSpec;
 
 static gboolean send_attempt (PlSenderPush *p);
@@ -89,6 +90,7 @@ push_free (gpointer data)
   g_free (p->auid);
   g_free (p->content_type);
   g_free (p->inner_type);
+  g_free (p->file_hash);
   g_clear_pointer (&p->body, g_bytes_unref);
   g_free (p->call_id);
   g_free (p->from_tag);
@@ -117,6 +119,7 @@ push_spec_free (gpointer data)
   g_free (spec->auid);
   g_free (spec->content_type);
   g_free (spec->content_url);
+  g_free (spec->file_hash);
   g_clear_pointer (&spec->body, g_bytes_unref);
   g_free (spec);
 }
@@ -781,10 +784,10 @@ run_push (PlNode  *node,
                                  spec->content_url, spec->content_size, spec->confirm);
   else if (spec->method == PL_SENDER_BY_AUTO)
     _pl_sender_auto_push (PL_SENDER (node), spec->to, spec->app, spec->auid, spec->content_type,
-                          spec->body, spec->confirm, &spec->chunking);
+                          spec->body, spec->confirm, &spec->chunking, spec->file_hash);
   else if (spec->method == PL_SENDER_BY_INVITE)
     _pl_sender_invite_push (PL_SENDER (node), spec->to, spec->app, spec->content_type, spec->body,
-                            spec->confirm, &spec->chunking);
+                            spec->confirm, &spec->chunking, spec->file_hash);
   else if (spec->method == PL_SENDER_BY_NOTIFY)
     pl_sender_notify (PL_SENDER (node), spec->to, spec->app, spec->auid, spec->content_type,
                       spec->body, spec->confirm);
@@ -802,7 +805,7 @@ parse_chunking (PlXmlContext    *ctx,
                 PlPushChunking  *chunking,
                 GError         **error)
 {
-  static const char *const attrs[] = { "chunk-size", "max-chunks", "pipelining" };
+  static const char *const attrs[] = { "chunk-size", "max-chunks", "pipelining", "file-hash" };
   guint64 size, max;
 
   for (guint i = 0; i < G_N_ELEMENTS (attrs); i++)
@@ -828,7 +831,8 @@ parse_push (PlNode        *node,
 {
   static const char *const attrs[] = { "node", "to", "app", "content-type", "body", "body-file",
                                        "confirm", "method", "auid", "content-url", "content-size",
-                                       "chunk-size", "max-chunks", "pipelining", NULL };
+                                       "chunk-size", "max-chunks", "pipelining", "file-hash",
+                                       NULL };
   static const char *const methods[] = { "message", "notify", "invite", "auto", NULL };
   g_autoptr (GBytes) body = NULL;
   const char *to, *app, *text, *file, *auid;
@@ -896,7 +900,8 @@ parse_push (PlNode        *node,
   spec->content_size = -1;
   if (!_pl_sender_parse_reference (ctx, element, method, &spec->content_url,
                                    &spec->content_size, error)
-      || !parse_chunking (ctx, element, method, &spec->chunking, error))
+      || !parse_chunking (ctx, element, method, &spec->chunking, error)
+      || !_pl_sender_parse_file_hash (ctx, element, &spec->file_hash, error))
     return push_spec_free (spec), NULL;
   spec->confirm = confirm;
   return pl_action_new (node, "push", run_push, spec, push_spec_free);
