@@ -83,6 +83,7 @@ gboolean  _pl_scscf_is_local        (PlScscf     *self,
 void      _pl_scscf_record_ifc      (PlScscf            *self,
                                      const PlIfc        *ifc,
                                      PlSessionCase       session_case,
-                                     const PlIfcResult  *result);
+                                     const PlIfcResult  *result,
+                                     const char         *user);
 
 G_END_DECLS

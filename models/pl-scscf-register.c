@@ -438,7 +438,7 @@ _pl_scscf_register (PlScscf     *self,
       gboolean matched = pl_ifc_evaluate (ifc, sip, PL_SESSION_CASE_ORIGINATING, result.kind,
                                           TRUE, &ifc_result);
 
-      _pl_scscf_record_ifc (self, ifc, PL_SESSION_CASE_ORIGINATING, &ifc_result);
+      _pl_scscf_record_ifc (self, ifc, PL_SESSION_CASE_ORIGINATING, &ifc_result, aor);
       pl_ifc_result_clear (&ifc_result);
       if (matched && ifc->server_name)
         send_third_party (self, aor, to, ifc,
