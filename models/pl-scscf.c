@@ -803,6 +803,7 @@ pl_scscf_class_init (PlScscfClass *klass)
   object_class->finalize = pl_scscf_finalize;
   node_class->configure = pl_scscf_configure;
   node_class->resolve = pl_scscf_resolve;
+  node_class->describe = _pl_scscf_describe;
   node_class->request = pl_scscf_request;
   node_class->stray_response = pl_proxy_forward_stray;
 }
