@@ -124,6 +124,44 @@ _pl_state_add_binding (PlState         *state,
   return row;
 }
 
+void
+_pl_state_add_pidf (PlState      *state,
+                    PlStateRow   *row,
+                    const PlPidf *pidf)
+{
+  static const char *const basics[] = { "(no basic)", "open", "closed" };
+
+  pl_state_add_row (state, row, "entity", pl_pidf_get_entity (pidf));
+  for (guint i = 0; i < pl_pidf_get_n_tuples (pidf); i++)
+    {
+      const PlPidfTuple *tuple = pl_pidf_get_tuple (pidf, i);
+      PlStateRow *trow = pl_state_add_row (state, row, "tuple", pl_pidf_tuple_get_id (tuple));
+      PlPidfBasic basic = pl_pidf_tuple_get_basic (tuple);
+
+      pl_state_add_row (state, trow, "status", basic < G_N_ELEMENTS (basics) ? basics[basic] : "?");
+      if (pl_pidf_tuple_get_contact (tuple))
+        pl_state_add_row (state, trow, "contact", pl_pidf_tuple_get_contact (tuple));
+      if (pl_pidf_tuple_get_note (tuple))
+        pl_state_add_row (state, trow, "note", pl_pidf_tuple_get_note (tuple));
+      if (pl_pidf_tuple_get_timestamp (tuple))
+        pl_state_add_row (state, trow, "timestamp", pl_pidf_tuple_get_timestamp (tuple));
+    }
+  for (guint i = 0; i < pl_pidf_get_n_devices (pidf); i++)
+    {
+      const PlPidfDevice *device = pl_pidf_get_device (pidf, i);
+      PlStateRow *drow = pl_state_add_row (state, row, "device", pl_pidf_device_get_id (device));
+
+      if (pl_pidf_device_get_device_id (device))
+        pl_state_add_row (state, drow, "device-id", pl_pidf_device_get_device_id (device));
+      if (pl_pidf_device_get_device_profile (device))
+        pl_state_add_row (state, drow, "device profile",
+                          pl_pidf_device_get_device_profile (device));
+    }
+  for (guint i = 0; i < pl_pidf_get_n_persons (pidf); i++)
+    pl_state_add_row (state, row, "person",
+                      pl_pidf_person_get_id (pl_pidf_get_person (pidf, i)));
+}
+
 char *
 _pl_state_preview (GBytes *bytes,
                    guint   max)

@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include "pl-pidf.h"
 #include "pl-registrar.h"
 #include "pl-state.h"
 #include "pl-subscription.h"
@@ -33,6 +34,12 @@ PlStateRow *_pl_state_add_binding    (PlState         *state,
                                       const PlBinding *binding,
                                       PlDialect        dialect,
                                       PlTime           now);
+/* A PIDF document under @row: entity, each tuple (basic status,
+ * contact, note), each OMA device (device-id, device profile), each
+ * person. */
+void        _pl_state_add_pidf       (PlState      *state,
+                                      PlStateRow   *row,
+                                      const PlPidf *pidf);
 /* The first line of a text for a preview: at most @max characters,
  * "…" when cut; NULL for binary content. */
 char       *_pl_state_preview        (GBytes *bytes,
