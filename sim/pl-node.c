@@ -309,6 +309,8 @@ pl_node_describe (PlNode  *self,
     }
   if (PL_NODE_GET_CLASS (self)->describe)
     PL_NODE_GET_CLASS (self)->describe (self, state);
+  if (priv->stack)
+    _pl_stack_describe (priv->stack, state);
 }
 
 gboolean
