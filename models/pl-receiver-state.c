@@ -92,10 +92,11 @@ add_received (PlState        *state,
               const char     *key,
               const Received *r)
 {
+  g_autofree char *at = pl_state_format_time (r->at);
   PlStateRow *row = pl_state_add_rowf (state, parent, key, "%s, %" G_GSIZE_FORMAT " bytes",
                                        r->content_type, r->size);
 
-  pl_state_row_set_detailf (row, "%s at %.6gs", r->method, (double) r->at / 1e6);
+  pl_state_row_set_detailf (row, "%s at %s", r->method, at);
   if (r->from)
     pl_state_add_row (state, row, "from", r->from);
   pl_state_add_row (state, row, "preview", r->preview ? r->preview : "(binary)");
@@ -154,9 +155,10 @@ _pl_receiver_describe (PlNode  *node,
       g_autofree char *left = pl_state_format_remaining (now, self->registered_until);
       g_autofree char *apps = self->registered_apps ? g_strjoinv (" ", self->registered_apps)
                                                     : NULL;
+      g_autofree char *at = pl_state_format_time (self->registered_until);
 
       row = pl_state_add_row (state, NULL, "expires in", left);
-      pl_state_row_set_detailf (row, "at %.6gs", (double) self->registered_until / 1e6);
+      pl_state_row_set_detailf (row, "at %s", at);
       pl_state_add_row (state, NULL, "push apps", apps && *apps ? apps : "(none)");
       for (guint i = 0; self->service_route && self->service_route[i]; i++)
         pl_state_add_row (state, NULL, "service route", self->service_route[i]);

@@ -111,7 +111,11 @@ _pl_state_add_binding (PlState         *state,
   pl_state_add_rowf (state, row, "q", "%.3g", binding->q);
   expires = pl_state_add_row (state, row, "expires in", left);
   if (binding->expires_at != G_MAXINT64)
-    pl_state_row_set_detailf (expires, "at %.6gs", (double) binding->expires_at / 1e6);
+    {
+      g_autofree char *at = pl_state_format_time (binding->expires_at);
+
+      pl_state_row_set_detailf (expires, "at %s", at);
+    }
   if (binding->instance)
     pl_state_add_row (state, row, "instance", binding->instance);
   if (binding->pub_gruu)

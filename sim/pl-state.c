@@ -208,6 +208,14 @@ format_seconds (PlTime t)
 }
 
 char *
+pl_state_format_time (PlTime t)
+{
+  g_autofree char *text = format_seconds (t);
+
+  return g_strdup_printf ("%ss", text);
+}
+
+char *
 pl_state_format_remaining (PlTime now,
                            PlTime at)
 {

@@ -64,6 +64,9 @@ void            pl_state_sort_rows       (PlState    *self,
 char           *pl_state_format_remaining (PlTime now,
                                            PlTime at);
 
+/* A virtual time as "600000.05s" (trailing zeros dropped). */
+char           *pl_state_format_time      (PlTime t);
+
 /* Iteration, for the UI. Indexes are in insertion order. */
 guint           pl_state_get_n_sections  (PlState *self);
 PlStateSection *pl_state_get_section     (PlState *self,
