@@ -25,6 +25,7 @@
 #include "pl-msrp-sdp.h"
 #include "pl-push-session.h"
 #include "pl-receiver-private.h"
+#include "pl-state-models.h"
 #include "pl-wire.h"
 
 /* B.3 step 3: "m=message 8888 TCP/MSRP *". */
@@ -506,4 +507,25 @@ _pl_receiver_invite_cancel (PlReceiver  *self,
       return TRUE;
     }
   return FALSE;
+}
+
+void
+_pl_receiver_invite_describe (PlReceiver *self,
+                              PlState    *state)
+{
+  if (self->invites->len == 0)
+    return;
+  pl_state_begin_section (state, "push sessions");
+  for (guint i = 0; i < self->invites->len; i++)
+    {
+      PlRxInvite *inv = g_ptr_array_index (self->invites, i);
+      PlStateRow *row = pl_state_add_row (state, NULL, inv->app ? inv->app : "(no app)",
+                                          inv->from);
+
+      pl_state_add_row (state, row, "state", inv->confirmed ? "confirmed"
+                                             : inv->dialog ? "answered" : "offered");
+      pl_state_add_row (state, row, "msrp session", inv->msrp ? "open" : "none");
+      if (inv->dialog)
+        _pl_state_add_dialog (state, row, inv->dialog);
+    }
 }

@@ -82,6 +82,7 @@ rx_app_free (gpointer data)
   g_free (app->id);
   g_free (app->auid);
   g_strfreev (app->accept);
+  _pl_receiver_inbox_free (app->inbox);
   g_free (app);
 }
 
@@ -734,6 +735,7 @@ deliver (PlReceiver  *self,
   if (method)
     pl_trace_event_add_string (event, "method", method);
   pl_node_commit_event (node, event);
+  _pl_receiver_inbox_add (self, app, sip, from, method, content_type, content);
 
   if (app->answer == 0)
     return;  /* never answers: the sender's timer F gives it a 408 */
@@ -1341,6 +1343,7 @@ pl_receiver_class_init (PlReceiverClass *klass)
   node_class->parse_action = pl_receiver_parse_action;
   node_class->request = pl_receiver_request;
   node_class->stream = pl_receiver_stream;
+  node_class->describe = _pl_receiver_describe;
 }
 
 static void

@@ -67,6 +67,16 @@ typedef struct {
 
 typedef struct _PlSenderRefer PlSenderRefer;  /* pl-sender-refer.c */
 
+/* What the third-party REGISTERs, or the reg event (pl-sender-reg.c),
+ * said about one public identity. */
+typedef struct {
+  PlSender *self;
+  char *public_id;
+  gboolean registered;
+  char **apps;            /* NULL: unknown (no included REGISTER) */
+  PlTimer *expiry;
+} PlSenderRegistration;
+
 struct _PlSender {
   PlNode parent_instance;
 
@@ -89,6 +99,19 @@ struct _PlSender {
   GPtrArray *reg_watches; /* reg event subscriptions (pl-sender-reg.c), oldest first */
   GPtrArray *refers;      /* PlSenderRefer*, refer n at index n - 1 */
 };
+
+/* pl-sender-state.c: the node panel (pl-state.h), with a section from
+ * each file that owns the state */
+void      _pl_sender_describe          (PlNode  *node,
+                                        PlState *state);
+void      _pl_sender_capabilities_describe (PlSender *self,
+                                            PlState  *state);
+void      _pl_sender_presence_describe (PlSender *self,
+                                        PlState  *state);
+void      _pl_sender_reg_describe      (PlSender *self,
+                                        PlState  *state);
+void      _pl_sender_refer_describe    (PlSender *self,
+                                        PlState  *state);
 
 /* pl-sender.c */
 /* A new push, numbered; @content_type NULL: application/vnd.oma.push. */

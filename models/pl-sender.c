@@ -51,16 +51,6 @@
  * §3.1.6.1). */
 #define DEFAULT_MAX_EXPIRES 600000
 
-/* What the third-party REGISTERs, or the reg event (pl-sender-reg.c),
- * said about one public identity. */
-typedef struct {
-  PlSender *self;
-  char *public_id;
-  gboolean registered;
-  char **apps;            /* NULL: unknown (no included REGISTER) */
-  PlTimer *expiry;
-} PlSenderRegistration;
-
 G_DEFINE_FINAL_TYPE (PlSender, pl_sender, PL_TYPE_NODE)
 
 typedef struct {
@@ -981,6 +971,7 @@ pl_sender_class_init (PlSenderClass *klass)
 
   object_class->finalize = pl_sender_finalize;
   node_class->configure = pl_sender_configure;
+  node_class->describe = _pl_sender_describe;
   node_class->resolve = pl_sender_resolve;
   node_class->parse_action = pl_sender_parse_action;
   node_class->request = pl_sender_request;
