@@ -605,6 +605,38 @@ pl_hss_finalize (GObject *object)
   G_OBJECT_CLASS (pl_hss_parent_class)->finalize (object);
 }
 
+/* Each subscription, its service profiles with their public identities
+ * and iFCs in priority order (TS 29.228 Annex B). */
+static void
+pl_hss_describe (PlNode  *node,
+                 PlState *state)
+{
+  PlHss *self = PL_HSS (node);
+
+  pl_state_begin_section (state, "subscriptions");
+  for (guint i = 0; i < self->subscriptions->len; i++)
+    {
+      PlSubscription *sub = g_ptr_array_index (self->subscriptions, i);
+      PlStateRow *row = pl_state_add_row (state, NULL, "private id", sub->private_id);
+
+      pl_state_add_row (state, row, "authentication", sub->password ? "digest" : "none");
+      for (guint j = 0; j < sub->profiles->len; j++)
+        {
+          PlServiceProfile *profile = g_ptr_array_index (sub->profiles, j);
+          PlStateRow *prow = pl_state_add_rowf (state, row, "service profile", "%u", j + 1);
+
+          for (guint k = 0; k < profile->public_ids->len; k++)
+            pl_state_add_row (state, prow, "public id", g_ptr_array_index (profile->public_ids, k))
+              ;
+          for (guint k = 0; k < profile->barred->len; k++)
+            if (GPOINTER_TO_INT (g_ptr_array_index (profile->barred, k)))
+              pl_state_add_row (state, prow, "barred", g_ptr_array_index (profile->public_ids, k));
+          for (guint k = 0; k < profile->ifcs->len; k++)
+            _pl_ifc_describe (g_ptr_array_index (profile->ifcs, k), state, prow);
+        }
+    }
+}
+
 static void
 pl_hss_class_init (PlHssClass *klass)
 {
@@ -614,6 +646,7 @@ pl_hss_class_init (PlHssClass *klass)
   object_class->finalize = pl_hss_finalize;
   node_class->configure = pl_hss_configure;
   node_class->request = pl_hss_request;
+  node_class->describe = pl_hss_describe;
 }
 
 static void

@@ -1054,3 +1054,47 @@ pl_default_handling_to_string (PlDefaultHandling handling)
       return "unknown";
     }
 }
+
+
+PlStateRow *
+_pl_ifc_describe (const PlIfc *ifc,
+                  PlState     *state,
+                  PlStateRow  *parent)
+{
+  PlStateRow *row = pl_state_add_rowf (state, parent, "iFC", "priority %d", ifc->priority);
+  g_autofree char *file = g_path_get_basename (ifc->file ? ifc->file : "");
+  PlStateRow *trigger;
+
+  pl_state_row_set_detailf (row, "%s:%d", file, ifc->line);
+  pl_state_add_row (state, row, "server", ifc->server_name ? ifc->server_name : "(none)");
+  pl_state_add_row (state, row, "default handling",
+                    pl_default_handling_to_string (ifc->default_handling));
+  if (ifc->profile_part >= 0)
+    pl_state_add_row (state, row, "profile part",
+                      ifc->profile_part == 0 ? "REGISTERED" : "UNREGISTERED");
+  if (ifc->service_info)
+    pl_state_add_row (state, row, "service info", ifc->service_info);
+  if (ifc->include_register_request)
+    pl_state_add_row (state, row, "include register request", "yes");
+  if (ifc->include_register_response)
+    pl_state_add_row (state, row, "include register response", "yes");
+  if (!ifc->has_trigger)
+    {
+      pl_state_add_row (state, row, "trigger point", "none (always matches)");
+      return row;
+    }
+  trigger = pl_state_add_row (state, row, "trigger point", ifc->cnf ? "CNF" : "DNF");
+  for (guint i = 0; i < ifc->spts->len; i++)
+    {
+      const PlSpt *spt = g_ptr_array_index (ifc->spts, i);
+      g_autofree char *describe = pl_spt_describe (spt);
+      g_autoptr (GString) groups = g_string_new (NULL);
+      PlStateRow *srow;
+
+      for (guint g = 0; g < spt->groups->len; g++)
+        g_string_append_printf (groups, "%s%d", g ? "," : "", g_array_index (spt->groups, int, g));
+      srow = pl_state_add_rowf (state, trigger, "SPT", "%s", describe);
+      pl_state_row_set_detailf (srow, "group %s", groups->str);
+    }
+  return row;
+}

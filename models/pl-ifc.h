@@ -8,6 +8,7 @@
 #include <libxml/tree.h>
 #include <sofia-sip/sip.h>
 
+#include "pl-state.h"
 #include "pl-types.h"
 
 G_BEGIN_DECLS
@@ -146,6 +147,12 @@ gboolean _pl_ifc_xml_missing       (PlXmlContext  *ctx,
                                     const char    *child,
                                     const char    *hint,
                                     GError       **error);
+
+/* An "iFC" row under @parent: server, default handling, trigger point
+ * with each SPT and its groups (pl-state.h). */
+PlStateRow *_pl_ifc_describe        (const PlIfc *ifc,
+                                     PlState     *state,
+                                     PlStateRow  *parent);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlIfc, pl_ifc_free)
 

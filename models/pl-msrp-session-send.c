@@ -100,6 +100,54 @@ finish (PlMsrpOut         *msg,
   _pl_msrp_out_free (msg);
 }
 
+static PlMsrpTxn *send_request (PlMsrpSession *self,
+                                PlMsrpOut     *msg,
+                                const char    *message_id,
+                                const char    *range,
+                                GBytes        *body,
+                                PlMsrpFlag     flag,
+                                const char    *label);
+
+/* RFC 4975 §7.1: "#" tells the receiver no more chunks of @msg follow
+ * and the message is incomplete, so it drops what it holds. The empty
+ * chunk starts where the content stopped; its end was never reached,
+ * hence "*". Nothing goes on a connection that is gone. */
+static void
+send_abort_chunk (PlMsrpSession *self,
+                  PlMsrpOut     *msg)
+{
+  g_autofree char *range = NULL;
+  g_autofree char *label = NULL;
+  g_autoptr (GBytes) empty = NULL;
+
+  if (self->state != PL_MSRP_SESSION_OPEN)
+    return;
+  range = g_strdup_printf ("%" G_GUINT64_FORMAT "-*/%" G_GUINT64_FORMAT, msg->next + 1,
+                           msg->total);
+  label = g_strdup_printf ("SEND %s #", range);
+  empty = g_bytes_new_from_bytes (msg->body, msg->next, 0);
+  send_request (self, msg, msg->message_id, range, empty, PL_MSRP_FLAG_ABORT, label);
+  self->n_chunks_sent++;
+}
+
+/* A chunk of @msg failed (no response in time, or an error response):
+ * the message is given up. When part of it went, the receiver holds a
+ * partial message no chunk will complete: the sender aborts it with "#"
+ * (RFC 4975 §7.1: "If the sender is aborting an incomplete message, and
+ * intends to send no further chunks in that message, the flag MUST be
+ * a '#'"). */
+static void
+give_up (PlMsrpOut         *msg,
+         PlMsrpOutcomeKind  kind,
+         guint              status,
+         const char        *comment,
+         gboolean           by_response)
+{
+  if (msg->state == OUT_SENDING || msg->state == OUT_SENT)
+    send_abort_chunk (msg->session, msg);
+  finish (msg, kind, status, comment, FALSE, by_response);
+}
+
 static void
 on_transaction_timeout (gpointer data)
 {
@@ -112,7 +160,7 @@ on_transaction_timeout (gpointer data)
   _pl_msrp_session_ref (self);
   if (txn->msg)
     /* RFC 4975 §7.1.1: the transaction failed, as a 408 would say. */
-    finish (txn->msg, PL_MSRP_OUTCOME_TIMEOUT, 408, why, FALSE, FALSE);
+    give_up (txn->msg, PL_MSRP_OUTCOME_TIMEOUT, 408, why, FALSE);
   else if (txn->binding)
     _pl_msrp_session_shut (self, PL_MSRP_OUTCOME_TIMEOUT, why);
   if (!self->freed)
@@ -383,19 +431,8 @@ pl_msrp_session_abort (PlMsrpSession *self,
     return FALSE;
 
   _pl_msrp_session_ref (self);
-  if (msg->state == OUT_SENDING && self->state == PL_MSRP_SESSION_OPEN)
-    {
-      /* RFC 4975 §7.1: "#" tells the receiver no more chunks follow
-       * and the message is incomplete. The empty chunk starts where
-       * the content stopped; its end was never reached, hence "*". */
-      g_autofree char *range = g_strdup_printf ("%" G_GUINT64_FORMAT "-*/%" G_GUINT64_FORMAT,
-                                                msg->next + 1, msg->total);
-      g_autofree char *label = g_strdup_printf ("SEND %s #", range);
-      g_autoptr (GBytes) empty = g_bytes_new_from_bytes (msg->body, msg->next, 0);
-
-      send_request (self, msg, msg->message_id, range, empty, PL_MSRP_FLAG_ABORT, label);
-      self->n_chunks_sent++;
-    }
+  if (msg->state == OUT_SENDING)
+    send_abort_chunk (self, msg);
   finish (msg, PL_MSRP_OUTCOME_ABORTED, 0, "aborted by the sender", FALSE, FALSE);
   _pl_msrp_session_pump (self);
   _pl_msrp_session_unref (self);
@@ -444,7 +481,7 @@ _pl_msrp_session_on_response (PlMsrpSession     *self,
     {
       g_autofree char *why = g_strdup_printf ("%03u %s", status, phrase ? phrase : "");
 
-      finish (msg, PL_MSRP_OUTCOME_FAILED, status, why, FALSE, TRUE);
+      give_up (msg, PL_MSRP_OUTCOME_FAILED, status, why, TRUE);
     }
   else if (msg->state == OUT_SENT && msg->pending == 0)
     chunks_done (msg);

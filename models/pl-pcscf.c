@@ -17,6 +17,8 @@
  */
 #define G_LOG_DOMAIN "pl-pcscf"
 
+#include <string.h>
+
 #include <sofia-sip/msg_header.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_util.h>
@@ -368,6 +370,49 @@ pl_pcscf_finalize (GObject *object)
   G_OBJECT_CLASS (pl_pcscf_parent_class)->finalize (object);
 }
 
+static int
+compare_ids (gconstpointer a,
+             gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The identities it asserts for each UE (TS 24.229 §5.2.2: from the
+ * registration it saw pass), UEs sorted by node id. */
+static void
+pl_pcscf_describe (PlNode  *node,
+                   PlState *state)
+{
+  PlPcscf *self = PL_PCSCF (node);
+  g_autoptr (GPtrArray) peers = g_ptr_array_new ();
+  PlTime now = pl_node_now (node);
+  GHashTableIter iter;
+  gpointer key;
+
+  pl_state_add_row (state, NULL, "core", self->core ? self->core : "(none)");
+  pl_state_begin_section (state, "registered UEs");
+  g_hash_table_iter_init (&iter, self->identities);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (peers, key);
+  g_ptr_array_sort (peers, compare_ids);
+  for (guint i = 0; i < peers->len; i++)
+    {
+      GPtrArray *ids = g_hash_table_lookup (self->identities, g_ptr_array_index (peers, i));
+
+      for (guint j = 0; j < ids->len; j++)
+        {
+          Identity *identity = g_ptr_array_index (ids, j);
+          g_autofree char *left = pl_state_format_remaining (now, identity->expires_at);
+          PlStateRow *row = pl_state_add_row (state, NULL, g_ptr_array_index (peers, i),
+                                              identity->aor);
+
+          if (identity->display)
+            pl_state_add_row (state, row, "display name", identity->display);
+          pl_state_add_row (state, row, "expires in", left);
+        }
+    }
+}
+
 static void
 pl_pcscf_class_init (PlPcscfClass *klass)
 {
@@ -378,6 +423,7 @@ pl_pcscf_class_init (PlPcscfClass *klass)
   node_class->configure = pl_pcscf_configure;
   node_class->request = pl_pcscf_request;
   node_class->stray_response = pl_proxy_forward_stray;
+  node_class->describe = pl_pcscf_describe;
 }
 
 static void

@@ -55,6 +55,9 @@ PlPresenceAction _pl_presence_lookup_policy (PlPresence *self,
 char     *_pl_presence_sender           (msg_t *msg);
 /* pl-presence-watch.c */
 void      _pl_presence_watcher_free     (gpointer data);
+/* The "watchers" section of the node panel (pl-state.h). */
+void      _pl_presence_watch_describe   (PlPresence *self,
+                                         PlState    *state);
 void      _pl_presence_subscribe        (PlPresence  *self,
                                          PlServerTxn *txn,
                                          msg_t       *msg,
@@ -83,6 +86,10 @@ void      _pl_presence_reject           (PlPresence  *self,
                                          msg_t       *response,
                                          const char  *name,
                                          const char  *reason);
+
+/* pl-presence-state.c */
+void      _pl_presence_describe         (PlNode  *node,
+                                         PlState *state);
 
 /* pl-presence-publish.c */
 void      _pl_presence_publish          (PlPresence  *self,

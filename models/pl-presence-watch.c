@@ -11,6 +11,7 @@
 #include <sofia-sip/sip_header.h>
 
 #include "pl-presence-private.h"
+#include "pl-state-models.h"
 #include "pl-wire.h"
 
 struct _PlPsWatcher {
@@ -443,4 +444,26 @@ pl_presence_get_n_watchers (PlPresence *self,
       n += !w->ended && pl_notifier_is_active (w->notifier) && g_str_equal (w->presentity, aor);
     }
   return n;
+}
+
+void
+_pl_presence_watch_describe (PlPresence *self,
+                             PlState    *state)
+{
+  /* RFC 5025 §3.2.1 sub-handling, "pending" being its "confirm". */
+  static const char *const actions[] = { "allow", "block", "pending" };
+  PlTime now = pl_node_now (PL_NODE (self));
+
+  pl_state_begin_section (state, "watchers");
+  for (guint i = 0; i < self->watchers->len; i++)
+    {
+      PlPsWatcher *w = g_ptr_array_index (self->watchers, i);
+      PlStateRow *row = pl_state_add_row (state, NULL, w->presentity, w->watcher);
+
+      PlPresenceAction action = _pl_presence_lookup_policy (self, w->presentity, w->watcher);
+
+      pl_state_add_row (state, row, "policy", action < G_N_ELEMENTS (actions) ? actions[action] : "?");
+      if (w->notifier)
+        _pl_state_add_notifier (state, row, w->notifier, now);
+    }
 }

@@ -424,6 +424,7 @@ pl_presence_class_init (PlPresenceClass *klass)
   node_class->configure = pl_presence_configure;
   node_class->parse_action = pl_presence_parse_action;
   node_class->request = pl_presence_request;
+  node_class->describe = _pl_presence_describe;
 }
 
 static void

@@ -4,6 +4,8 @@
  */
 #define G_LOG_DOMAIN "pl-proxy"
 
+#include <string.h>
+
 #include <sofia-sip/msg_header.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_util.h>
@@ -223,6 +225,35 @@ pl_proxy_finalize (GObject *object)
   G_OBJECT_CLASS (pl_proxy_parent_class)->finalize (object);
 }
 
+static int
+compare_keys (gconstpointer a,
+              gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Its location table (RFC 3261 §16.5), users sorted. */
+static void
+pl_proxy_describe (PlNode  *node,
+                   PlState *state)
+{
+  PlProxy *self = PL_PROXY (node);
+  g_autoptr (GPtrArray) users = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  pl_state_add_row (state, NULL, "domain", self->domain ? self->domain : "(any)");
+  pl_state_add_row (state, NULL, "record-route", self->record_route ? "yes" : "no");
+  pl_state_begin_section (state, "locations");
+  g_hash_table_iter_init (&iter, self->contacts);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (users, key);
+  g_ptr_array_sort (users, compare_keys);
+  for (guint i = 0; i < users->len; i++)
+    pl_state_add_row (state, NULL, g_ptr_array_index (users, i),
+                      g_hash_table_lookup (self->contacts, g_ptr_array_index (users, i)));
+}
+
 static void
 pl_proxy_class_init (PlProxyClass *klass)
 {
@@ -233,6 +264,7 @@ pl_proxy_class_init (PlProxyClass *klass)
   node_class->configure = pl_proxy_configure;
   node_class->request = pl_proxy_request;
   node_class->stray_response = pl_proxy_forward_stray;
+  node_class->describe = pl_proxy_describe;
 }
 
 static void

@@ -34,7 +34,11 @@ glue_stop (gpointer data)
 
   if (glue == NULL)
     return;
-  /* The dialog is over (BYE): the connection goes with it. */
+  /* The dialog is over (BYE): its outcome is the dialog's to record, so
+   * the messages the close fails are not reported back (the sender would
+   * stop us again from within). */
+  glue->done = NULL;
+  /* The connection goes with the dialog. */
   if (pl_msrp_session_get_state (glue->msrp) != PL_MSRP_SESSION_CLOSED)
     pl_msrp_session_close (glue->msrp);
   pl_msrp_session_free (glue->msrp);

@@ -25,6 +25,7 @@
 #include "pl-msrp-sdp.h"
 #include "pl-push-session.h"
 #include "pl-receiver-private.h"
+#include "pl-state-models.h"
 #include "pl-wire.h"
 
 /* B.3 step 3: "m=message 8888 TCP/MSRP *". */
@@ -47,6 +48,8 @@ struct _PlRxInvite {
   PlTime ok_given_up_at;
   gpointer msrp;          /* the MSRP layer's session */
   gboolean confirmed;
+  PlTimer *hangup_timer;  /* the application's hangup-after */
+  gboolean bye_sent;      /* our BYE's answer removes us */
 };
 
 static void
@@ -68,6 +71,7 @@ _pl_receiver_invite_free (gpointer data)
   stop_session (inv);
   pl_node_cancel_timer (node, &inv->answer_timer);
   pl_node_cancel_timer (node, &inv->ok_timer);
+  pl_node_cancel_timer (node, &inv->hangup_timer);
   g_free (inv->app);
   g_free (inv->from);
   pl_msrp_sdp_free (inv->offer);
@@ -144,6 +148,7 @@ on_ok_retransmit (gpointer data)
       g_autoptr (msg_t) bye = pl_dialog_new_request (inv->dialog, sip_method_bye, "BYE");
 
       /* RFC 3261 §13.3.1.4: no ACK within 64*T1 ends the dialog. */
+      inv->bye_sent = TRUE;
       session_event (inv, "ended", "no ACK for the 2xx: sending BYE");
       g_clear_pointer (&inv->ok_wire, g_bytes_unref);
       pl_client_txn_send (node, g_steal_pointer (&bye), on_bye_response, inv);
@@ -153,6 +158,23 @@ on_ok_retransmit (gpointer data)
                    inv->ok_wire, "200 OK");
   inv->ok_interval = MIN (inv->ok_interval * 2, PL_T2);
   inv->ok_timer = pl_node_add_timer (node, inv->ok_interval, on_ok_retransmit, inv, NULL);
+}
+
+/* The application ends the session (hangup-after), whether or not its
+ * content came: BYE in the confirmed dialog (RFC 3261 §15.1.1, which
+ * also says the media stops as the BYE goes: the MSRP session closes). */
+static void
+on_hangup (gpointer data)
+{
+  PlRxInvite *inv = data;
+  PlNode *node = PL_NODE (inv->self);
+  g_autoptr (msg_t) bye = pl_dialog_new_request (inv->dialog, sip_method_bye, "BYE");
+
+  inv->hangup_timer = NULL;
+  inv->bye_sent = TRUE;
+  stop_session (inv);
+  session_event (inv, "ended", "the application hung up: BYE");
+  pl_client_txn_send (node, g_steal_pointer (&bye), on_bye_response, inv);
 }
 
 static void
@@ -244,6 +266,12 @@ _pl_receiver_invite_ack (PlReceiver *self,
   session.app = inv->app;
   if (hooks)
     inv->msrp = hooks->start (&session, NULL, inv);
+  {
+    PlRxApp *app = inv->app ? _pl_receiver_find_app (self, inv->app) : NULL;
+
+    if (app && app->hangup > 0)
+      inv->hangup_timer = pl_node_add_timer (PL_NODE (self), app->hangup, on_hangup, inv, NULL);
+  }
 }
 
 /* ---- the INVITE ---- */
@@ -425,6 +453,8 @@ _pl_receiver_invite (PlReceiver  *self,
         {
           /* Steps 13–14. */
           pl_server_txn_reply (txn, 200, NULL);
+          if (inv->bye_sent)
+            return;  /* both ended it (RFC 3261 §15): ours is still pending */
           stop_session (inv);
           session_event (inv, "ended", "BYE from the sender");
           g_ptr_array_remove (self->invites, inv);
@@ -477,4 +507,25 @@ _pl_receiver_invite_cancel (PlReceiver  *self,
       return TRUE;
     }
   return FALSE;
+}
+
+void
+_pl_receiver_invite_describe (PlReceiver *self,
+                              PlState    *state)
+{
+  if (self->invites->len == 0)
+    return;
+  pl_state_begin_section (state, "push sessions");
+  for (guint i = 0; i < self->invites->len; i++)
+    {
+      PlRxInvite *inv = g_ptr_array_index (self->invites, i);
+      PlStateRow *row = pl_state_add_row (state, NULL, inv->app ? inv->app : "(no app)",
+                                          inv->from);
+
+      pl_state_add_row (state, row, "state", inv->confirmed ? "confirmed"
+                                             : inv->dialog ? "answered" : "offered");
+      pl_state_add_row (state, row, "msrp session", inv->msrp ? "open" : "none");
+      if (inv->dialog)
+        _pl_state_add_dialog (state, row, inv->dialog);
+    }
 }

@@ -23,6 +23,7 @@
 #include "pl-action.h"
 #include "pl-pidf.h"
 #include "pl-receiver-private.h"
+#include "pl-state-models.h"
 #include "pl-wire.h"
 #include "pl-xml.h"
 
@@ -505,4 +506,25 @@ _pl_receiver_parse_presence_action (PlReceiver    *self,
   spec->expires = (guint32) expires;
   spec->remove = remove;
   return pl_action_new (PL_NODE (self), verb, run_publish, spec, publish_spec_free);
+}
+
+void
+_pl_receiver_presence_describe (PlReceiver *self,
+                                PlState    *state)
+{
+  PlRxPresence *p = self->presence;
+  PlStateRow *row;
+
+  if (p == NULL)
+    return;
+  pl_state_begin_section (state, "presence publication");
+  if (p->device_profile)
+    pl_state_add_row (state, NULL, "device profile", p->device_profile);
+  pl_state_add_row (state, NULL, "publish after registration", p->publish ? "yes" : "no");
+  row = pl_state_add_row (state, NULL, "etag", p->etag ? p->etag : "(none)");
+  if (p->published)
+    pl_state_row_set_detailf (row, "the server holds a %" G_GSIZE_FORMAT "-byte document",
+                              strlen (p->published));
+  if (p->in_flight != OP_NONE)
+    pl_state_add_row (state, NULL, "PUBLISH in flight", "yes");
 }

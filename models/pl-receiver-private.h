@@ -21,6 +21,9 @@ typedef struct {
   GStrv accept;     /* "type/subtype", lower case, parameters dropped */
   int answer;       /* 0: never answers */
   PlTime delay;
+  PlTime hangup;    /* > 0: ends a push session by INVITE with BYE this long
+                     * after its ACK (hangup-after; pl-receiver-invite.c) */
+  struct _PlRxInbox *inbox;  /* what reached it, for the node panel (pl-receiver-state.c) */
 } PlRxApp;
 
 typedef struct _PlRxReference PlRxReference;        /* pl-receiver-indirect.c */
@@ -120,6 +123,29 @@ void      _pl_receiver_deliver_content   (PlReceiver  *self,
                                           const char  *content_type,
                                           GBytes      *content,
                                           const char  *url);
+
+/* pl-receiver-state.c: the node panel (pl-state.h) */
+void      _pl_receiver_describe          (PlNode  *node,
+                                          PlState *state);
+/* A push reached @app: counted, and the last few kept (type, size, a
+ * preview) with @content (NULL: the request's body). */
+void      _pl_receiver_inbox_add         (PlReceiver *self,
+                                          PlRxApp    *app,
+                                          sip_t      *sip,
+                                          const char *from,
+                                          const char *method,
+                                          const char *content_type,
+                                          GBytes     *content);
+void      _pl_receiver_inbox_free        (struct _PlRxInbox *inbox);
+/* Sections of the node panel kept by the files that own the state. */
+void      _pl_receiver_subscription_describe (PlReceiver *self,
+                                              PlState    *state);
+void      _pl_receiver_presence_describe (PlReceiver *self,
+                                          PlState    *state);
+void      _pl_receiver_refer_describe    (PlReceiver *self,
+                                          PlState    *state);
+void      _pl_receiver_invite_describe   (PlReceiver *self,
+                                          PlState    *state);
 
 /* pl-receiver-indirect.c: content by reference (004_… §7.1.1 step 4) */
 gboolean  _pl_receiver_is_reference      (sip_t *sip);

@@ -25,6 +25,7 @@
 #include "pl-dialog.h"
 #include "pl-push.h"
 #include "pl-receiver-private.h"
+#include "pl-state-models.h"
 #include "pl-refer.h"
 #include "pl-wire.h"
 #include "pl-xml.h"
@@ -390,4 +391,32 @@ _pl_receiver_refer (PlReceiver  *self,
       return;
     }
   accept_refer (self, txn, sip, app, g_steal_pointer (&from), &target);
+}
+
+void
+_pl_receiver_refer_describe (PlReceiver *self,
+                             PlState    *state)
+{
+  PlTime now = pl_node_now (PL_NODE (self));
+
+  if (self->refers->len == 0)
+    return;
+  pl_state_begin_section (state, "refers");
+  for (guint i = 0; i < self->refers->len; i++)
+    {
+      PlRxRefer *r = g_ptr_array_index (self->refers, i);
+      g_autofree char *left = pl_state_format_remaining (now, r->expires_at);
+      PlStateRow *row = pl_state_add_rowf (state, NULL, "refer", "%u", r->number);
+
+      pl_state_add_row (state, row, "from", r->from);
+      if (r->app)
+        pl_state_add_row (state, row, "app", r->app->id);
+      if (r->target.uri)
+        pl_state_add_row (state, row, "target", r->target.uri);
+      pl_state_add_row (state, row, "state", r->terminated ? "terminated"
+                                             : r->subscribing ? "subscribing" : "active");
+      if (!r->terminated)
+        pl_state_add_row (state, row, "expires in", left);
+      _pl_state_add_dialog (state, row, r->dialog);
+    }
 }

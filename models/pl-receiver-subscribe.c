@@ -16,6 +16,7 @@
 
 #include "pl-action.h"
 #include "pl-receiver-private.h"
+#include "pl-state-models.h"
 #include "pl-subscription.h"
 #include "pl-wire.h"
 #include "pl-xml.h"
@@ -624,4 +625,34 @@ pl_receiver_subscribe (PlReceiver *self,
     _pl_receiver_unsubscribe (self, rx);
   else
     _pl_receiver_subscribe (self, rx, NULL, expires);
+}
+
+void
+_pl_receiver_subscription_describe (PlReceiver *self,
+                                    PlState    *state)
+{
+  PlTime now = pl_node_now (PL_NODE (self));
+
+  pl_state_begin_section (state, "subscriptions");
+  for (guint i = 0; i < self->subscriptions->len; i++)
+    {
+      PlRxSubscription *s = g_ptr_array_index (self->subscriptions, i);
+      PlStateRow *row = pl_state_add_row (state, NULL, s->app->id,
+                                          s->uri ? s->uri : self->public_id);
+
+      pl_state_add_row (state, row, "event", "ua-profile");
+      if (s->app->auid)
+        pl_state_add_row (state, row, "auid", s->app->auid);
+      if (s->sub)
+        _pl_state_add_subscriber (state, row, s->sub, now);
+      if (s->ended)
+        pl_state_add_row (state, row, "ended", "yes");
+      if (s->answer)
+        pl_state_add_rowf (state, row, "last answer", "%d", s->answer);
+      pl_state_add_row (state, row, "notified", s->notified ? "yes" : "no");
+      if (s->auto_refresh)
+        pl_state_add_rowf (state, row, "refresh", "every Expires %u", s->wanted);
+      if (s->accept_contact)
+        pl_state_add_row (state, row, "accept-contact", s->accept_contact);
+    }
 }

@@ -14,7 +14,8 @@
  *     <identity public="sip:john.doe@home1.net" private="john.doe@home1.net"
  *               password="secret" display="John Doe"/>
  *     <app id="0x05" accept="application/vnd.syncml.ds.notification text/plain"
- *          answer="200" answer-delay="0" auid="x-wap-application:push.syncml"/>
+ *          answer="200" answer-delay="0" auid="x-wap-application:push.syncml"
+ *          hangup-after="0"/>
  *     <whitelist sender="sip:psadm1@home1.net"/>
  *   </node>
  *
@@ -81,6 +82,7 @@ rx_app_free (gpointer data)
   g_free (app->id);
   g_free (app->auid);
   g_strfreev (app->accept);
+  _pl_receiver_inbox_free (app->inbox);
   g_free (app);
 }
 
@@ -733,6 +735,7 @@ deliver (PlReceiver  *self,
   if (method)
     pl_trace_event_add_string (event, "method", method);
   pl_node_commit_event (node, event);
+  _pl_receiver_inbox_add (self, app, sip, from, method, content_type, content);
 
   if (app->answer == 0)
     return;  /* never answers: the sender's timer F gives it a 408 */
@@ -987,7 +990,8 @@ configure_app (PlReceiver    *self,
                xmlNode       *child,
                GError       **error)
 {
-  static const char *const attrs[] = { "id", "accept", "answer", "answer-delay", "auid", NULL };
+  static const char *const attrs[] = { "id", "accept", "answer", "answer-delay", "auid",
+                                       "hangup-after", NULL };
   static const char *const answers[] = { "200", "603", "503", "500", "none", NULL };
   static const int codes[] = { 200, 603, 503, 500, 0 };
   const char *id, *accept, *auid;
@@ -1053,7 +1057,8 @@ configure_app (PlReceiver    *self,
   app->accept = (GStrv) g_ptr_array_steal (list, NULL);
   app->answer = codes[answer];
   g_ptr_array_add (self->apps, app);
-  return pl_xml_attr_duration (ctx, child, "answer-delay", 0, &app->delay, error);
+  return pl_xml_attr_duration (ctx, child, "answer-delay", 0, &app->delay, error)
+         && pl_xml_attr_duration (ctx, child, "hangup-after", 0, &app->hangup, error);
 }
 
 static gboolean
@@ -1338,6 +1343,7 @@ pl_receiver_class_init (PlReceiverClass *klass)
   node_class->parse_action = pl_receiver_parse_action;
   node_class->request = pl_receiver_request;
   node_class->stream = pl_receiver_stream;
+  node_class->describe = _pl_receiver_describe;
 }
 
 static void

@@ -807,3 +807,27 @@ pl_registrar_add_contacts (PlRegistrar *self,
         g_warning ("cannot add Contact %s", value->str);
     }
 }
+
+GPtrArray *
+pl_registrar_list_bindings (PlRegistrar *self)
+{
+  g_autoptr (GPtrArray) aors = g_ptr_array_new ();
+  GPtrArray *all = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_val_if_fail (self != NULL, all);
+
+  g_hash_table_iter_init (&iter, self->records);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (aors, key);
+  g_ptr_array_sort (aors, compare_strings);
+  for (guint i = 0; i < aors->len; i++)
+    {
+      Record *record = g_hash_table_lookup (self->records, g_ptr_array_index (aors, i));
+
+      for (guint j = 0; j < record->bindings->len; j++)
+        g_ptr_array_add (all, &((Binding *) g_ptr_array_index (record->bindings, j))->pub);
+    }
+  return all;
+}

@@ -95,6 +95,10 @@ GPtrArray    *pl_registrar_lookup      (PlRegistrar *self,
 /* Earliest expiry of any binding, G_MAXINT64 when none (for a timer). */
 PlTime        pl_registrar_next_expiry (PlRegistrar *self);
 guint         pl_registrar_get_n_bindings (PlRegistrar *self);
+/* Every binding, expired ones not yet dropped included: AoRs sorted,
+ * each AoR's in registration order. The bindings are not owned (valid
+ * until the registrar changes); free the array with g_ptr_array_unref. */
+GPtrArray    *pl_registrar_list_bindings (PlRegistrar *self);
 
 /* The Contact of a 200 to REGISTER: every binding with expires=<seconds
  * left, rounded up>, and pub-gruu/temp-gruu when assigned, after the

@@ -57,6 +57,8 @@ void      _pl_scscf_register        (PlScscf     *self,
                                      sip_t       *sip);
 void      _pl_scscf_schedule_expiry (PlScscf *self);
 void      _pl_scscf_third_party_free (gpointer data);
+void      _pl_scscf_third_party_describe (PlScscf *self,
+                                          PlState *state);
 
 /* pl-scscf-reg.c: the reg event package (RFC 3680). */
 /* TRUE when @sip (any request) was a SUBSCRIBE of ours and is answered;
@@ -73,6 +75,12 @@ void      _pl_scscf_reg_changed     (PlScscf        *self,
                                      const char     *aor,
                                      PlReginfoEvent  removed);
 void      _pl_scscf_reg_free        (gpointer data);
+void      _pl_scscf_reg_describe    (PlScscf *self,
+                                     PlState *state);
+
+/* pl-scscf-state.c */
+void      _pl_scscf_describe        (PlNode  *node,
+                                     PlState *state);
 
 /* pl-scscf.c */
 gboolean  _pl_scscf_is_trusted      (PlScscf *self,
@@ -83,6 +91,7 @@ gboolean  _pl_scscf_is_local        (PlScscf     *self,
 void      _pl_scscf_record_ifc      (PlScscf            *self,
                                      const PlIfc        *ifc,
                                      PlSessionCase       session_case,
-                                     const PlIfcResult  *result);
+                                     const PlIfcResult  *result,
+                                     const char         *user);
 
 G_END_DECLS

@@ -21,6 +21,7 @@
 #include <sofia-sip/su_alloc.h>
 
 #include "pl-reginfo.h"
+#include "pl-state-models.h"
 #include "pl-scscf-private.h"
 #include "pl-subscription.h"
 #include "pl-wire.h"
@@ -782,4 +783,28 @@ _pl_scscf_reg_request (PlScscf     *self,
     return FALSE;
   subscribe_initial (self, txn, msg, sip, peer);
   return TRUE;
+}
+
+void
+_pl_scscf_reg_describe (PlScscf *self,
+                        PlState *state)
+{
+  PlTime now = pl_node_now (PL_NODE (self));
+
+  pl_state_begin_section (state, "reg event subscriptions");
+  /* reg_aors is an array: the order is the order AoRs were first watched. */
+  for (guint i = 0; self->reg_aors && i < self->reg_aors->len; i++)
+    {
+      RegAor *aor = g_ptr_array_index (self->reg_aors, i);
+
+      for (guint j = 0; j < aor->watchers->len; j++)
+        {
+          RegWatcher *w = g_ptr_array_index (aor->watchers, j);
+          PlStateRow *row = pl_state_add_row (state, NULL, aor->aor, w->subscriber);
+
+          pl_state_add_rowf (state, row, "next version", "%u", w->version);
+          if (w->notifier)
+            _pl_state_add_notifier (state, row, w->notifier, now);
+        }
+    }
 }

@@ -6,6 +6,8 @@
  */
 #define G_LOG_DOMAIN "pl-scscf"
 
+#include <string.h>
+
 #include <sofia-sip/msg_header.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
@@ -438,7 +440,7 @@ _pl_scscf_register (PlScscf     *self,
       gboolean matched = pl_ifc_evaluate (ifc, sip, PL_SESSION_CASE_ORIGINATING, result.kind,
                                           TRUE, &ifc_result);
 
-      _pl_scscf_record_ifc (self, ifc, PL_SESSION_CASE_ORIGINATING, &ifc_result);
+      _pl_scscf_record_ifc (self, ifc, PL_SESSION_CASE_ORIGINATING, &ifc_result, aor);
       pl_ifc_result_clear (&ifc_result);
       if (matched && ifc->server_name)
         send_third_party (self, aor, to, ifc,
@@ -489,4 +491,37 @@ _pl_scscf_schedule_expiry (PlScscf *self)
     return;
   self->expiry_timer = pl_node_add_background_timer (PL_NODE (self), MAX (next - now, 0),
                                                      on_expiry, self, NULL);
+}
+
+static int
+compare_keys (gconstpointer a,
+              gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+void
+_pl_scscf_third_party_describe (PlScscf *self,
+                                PlState *state)
+{
+  g_autoptr (GPtrArray) keys = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  pl_state_begin_section (state, "third-party registrations");
+  g_hash_table_iter_init (&iter, self->third_party);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (keys, key);
+  g_ptr_array_sort (keys, compare_keys);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const char *k = g_ptr_array_index (keys, i);
+      const char *nl = strchr (k, '\n');
+      ThirdParty *tp = g_hash_table_lookup (self->third_party, k);
+      g_autofree char *aor = g_strndup (k, nl ? (gsize) (nl - k) : strlen (k));
+      PlStateRow *row = pl_state_add_row (state, NULL, aor, nl ? nl + 1 : "");
+
+      pl_state_add_row (state, row, "registered", tp->registered ? "yes" : "no");
+      pl_state_add_rowf (state, row, "call-id", "%s (cseq %u)", tp->call_id, tp->cseq);
+    }
 }

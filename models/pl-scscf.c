@@ -103,7 +103,8 @@ void
 _pl_scscf_record_ifc (PlScscf           *self,
                       const PlIfc       *ifc,
                       PlSessionCase      session_case,
-                      const PlIfcResult *result)
+                      const PlIfcResult *result,
+                      const char        *user)
 {
   PlTraceEvent *ev = pl_node_begin_event (PL_NODE (self), PL_EVENT_APP, "ifc");
 
@@ -114,6 +115,26 @@ _pl_scscf_record_ifc (PlScscf           *self,
   pl_trace_event_add_string (ev, "default-handling",
                              pl_default_handling_to_string (ifc->default_handling));
   pl_trace_event_add_string (ev, "detail", result->explanation ? result->explanation : "");
+  /* One entry per Service Point Trigger, so a reader (the studio's node
+   * panel, pl_state_add_trace_event) sees which SPTs matched. */
+  if (user)
+    pl_trace_event_add_string (ev, "user", user);
+  pl_trace_event_add_string (ev, "condition", !ifc->has_trigger ? "none" : ifc->cnf ? "CNF" : "DNF");
+  for (guint i = 0; ifc->has_trigger && result->spt_results && i < ifc->spts->len; i++)
+    {
+      const PlSpt *spt = g_ptr_array_index (ifc->spts, i);
+      g_autofree char *describe = pl_spt_describe (spt);
+      g_autofree char *key = g_strdup_printf ("spt%u", i + 1);
+      g_autofree char *groups_key = g_strdup_printf ("spt%u-groups", i + 1);
+      g_autofree char *result_key = g_strdup_printf ("spt%u-result", i + 1);
+      g_autoptr (GString) groups = g_string_new (NULL);
+
+      for (guint g = 0; g < spt->groups->len; g++)
+        g_string_append_printf (groups, "%s%d", g ? "," : "", g_array_index (spt->groups, int, g));
+      pl_trace_event_add_string (ev, key, describe);
+      pl_trace_event_add_string (ev, groups_key, groups->str);
+      pl_trace_event_add_bool (ev, result_key, g_array_index (result->spt_results, gboolean, i));
+    }
   pl_node_commit_event (PL_NODE (self), ev);
 }
 
@@ -330,7 +351,9 @@ run_chain (Served *served,
 
       matched = pl_ifc_evaluate (ifc, sip, served->point.session_case, PL_REGISTRATION_NONE,
                                  served->point.registered, &result);
-      _pl_scscf_record_ifc (self, ifc, served->point.session_case, &result);
+      _pl_scscf_record_ifc (self, ifc, served->point.session_case, &result,
+                            served->point.profile->public_ids->len
+                              ? g_ptr_array_index (served->point.profile->public_ids, 0) : NULL);
       pl_ifc_result_clear (&result);
       if (matched && ifc->server_name)
         {
@@ -780,6 +803,7 @@ pl_scscf_class_init (PlScscfClass *klass)
   object_class->finalize = pl_scscf_finalize;
   node_class->configure = pl_scscf_configure;
   node_class->resolve = pl_scscf_resolve;
+  node_class->describe = _pl_scscf_describe;
   node_class->request = pl_scscf_request;
   node_class->stray_response = pl_proxy_forward_stray;
 }

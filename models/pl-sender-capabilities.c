@@ -18,6 +18,7 @@
 
 #include "pl-http.h"
 #include "pl-sender-presence-private.h"
+#include "pl-state-models.h"
 #include "pl-uaprof.h"
 #include "pl-wire.h"
 
@@ -369,4 +370,39 @@ pl_sender_dup_accepted_types (PlSender   *self,
     }
   g_ptr_array_add (types, NULL);
   return (char **) g_ptr_array_free (g_steal_pointer (&types), FALSE);
+}
+
+void
+_pl_sender_capabilities_describe (PlSender *self,
+                                  PlState  *state)
+{
+  PlSenderPresence *presence = self->presence;
+
+  pl_state_begin_section (state, "capabilities");
+  for (guint i = 0; presence && i < presence->presentities->len; i++)
+    {
+      PlPresentity *p = g_ptr_array_index (presence->presentities, i);
+      PlStateRow *row = pl_state_add_rowf (state, NULL, p->public_id, "%u device%s",
+                                           p->devices->len, p->devices->len == 1 ? "" : "s");
+
+      for (guint j = 0; j < p->devices->len; j++)
+        {
+          PlDevice *device = g_ptr_array_index (p->devices, j);
+          PlStateRow *drow = pl_state_add_row (state, row, "device profile", device->url);
+          const char *const *types;
+
+          if (device->uaprof == NULL)
+            {
+              pl_state_add_row (state, drow, "capabilities",
+                                device->fetching ? "fetching" : "unknown");
+              continue;
+            }
+          types = pl_uaprof_get_content_types (device->uaprof);
+          for (guint k = 0; types && types[k]; k++)
+            pl_state_add_row (state, drow, "accepts", types[k]);
+          types = pl_uaprof_get_push_app_ids (device->uaprof);
+          for (guint k = 0; types && types[k]; k++)
+            pl_state_add_row (state, drow, "push app", types[k]);
+        }
+    }
 }

@@ -331,6 +331,7 @@ _pl_sender_invite_bye (PlSender    *self,
     {
       PlSenderInvite *inv = ((PlSenderPush *) g_ptr_array_index (self->pushes, i))->invite;
       const PlPushSessionHooks *hooks = pl_push_session_get_hooks ();
+      gpointer msrp;
 
       if (inv == NULL || inv->dialog == NULL || !pl_dialog_matches (inv->dialog, sip))
         continue;
@@ -343,11 +344,14 @@ _pl_sender_invite_bye (PlSender    *self,
        * MSRP layer reported: the push did not get through. */
       pl_server_txn_reply (txn, 200, NULL);
       pl_node_cancel_timer (PL_NODE (self), &inv->session_timer);
-      if (inv->msrp && hooks)
-        hooks->stop (inv->msrp);
-      inv->msrp = NULL;
+      /* The dialog is over: no BYE of ours follows, and the session is
+       * let go before it is stopped. */
+      inv->bye_sent = TRUE;
+      msrp = g_steal_pointer (&inv->msrp);
       session_event (inv, "ended", "BYE from the receiver");
       finish (inv, PL_DELIVERY_UNDELIVERABLE, 0, "the receiver ended the session (BYE)");
+      if (msrp && hooks)
+        hooks->stop (msrp);
       g_clear_pointer (&inv->dialog, pl_dialog_free);
       return;
     }
@@ -432,6 +436,44 @@ build_invite (PlSenderPush *p,
 }
 
 gboolean
+_pl_sender_parse_file_hash (PlXmlContext  *ctx,
+                            xmlNode       *element,
+                            char         **hash,
+                            GError       **error)
+{
+  const char *value = pl_xml_attr (element, "file-hash");
+  g_autofree char *selector = NULL;
+  g_autoptr (PlMsrpFileSelector) fs = NULL;
+
+  *hash = NULL;
+  if (value == NULL)
+    return TRUE;
+  selector = g_strdup_printf ("hash:%s", value);
+  fs = pl_msrp_file_selector_parse (selector, NULL);
+  if (fs == NULL || !fs->has_sha1 || strchr (value, ' ') != NULL)
+    return pl_xml_error (ctx, error, element, "file-hash",
+                         "attribute 'file-hash' of <push>: expected a SHA-1 hash as RFC 5547 "
+                         "writes it, \"sha-1:\" and 20 colon-separated hex pairs, got '%s'",
+                         value);
+  *hash = g_strdup (value);
+  return TRUE;
+}
+
+/* The offer announces @hash ("sha-1:…", checked when parsed) instead
+ * of the content's SHA-1. */
+static void
+announce_hash (PlMsrpSdp  *offer,
+               const char *hash)
+{
+  g_autofree char *selector = g_strdup_printf ("hash:%s", hash);
+  g_autoptr (PlMsrpFileSelector) fs = pl_msrp_file_selector_parse (selector, NULL);
+
+  g_assert (fs != NULL && fs->has_sha1 && offer->file_selector != NULL);
+  memcpy (offer->file_selector->sha1, fs->sha1, PL_MSRP_SHA1_LEN);
+  offer->file_selector->has_sha1 = TRUE;
+}
+
+gboolean
 _pl_sender_invite_attempt (PlSenderPush *p)
 {
   PlNode *node = PL_NODE (p->self);
@@ -451,6 +493,8 @@ _pl_sender_invite_attempt (PlSenderPush *p)
   inv->offer = pl_msrp_sdp_new_offer (pl_node_get_id (node), pl_node_get_hostname (node),
                                       SENDER_MSRP_PORT, session_id, origin, PL_MSRP_SETUP_NONE,
                                       p->content_type, p->body ? p->body : empty, NULL);
+  if (p->file_hash)
+    announce_hash (inv->offer, p->file_hash);
   sdp = pl_msrp_sdp_to_string (inv->offer, &error);
   if (sdp == NULL)
     {
@@ -471,7 +515,8 @@ _pl_sender_invite_push (PlSender   *self,
                         const char *content_type,
                         GBytes     *body,
                         gboolean    confirm,
-                        const PlPushChunking *chunking)
+                        const PlPushChunking *chunking,
+                        const char *file_hash)
 {
   PlNode *node = PL_NODE (self);
   PlSenderPush *p = _pl_sender_push_new (self, PL_SENDER_BY_INVITE, to, app, content_type, body,
@@ -479,6 +524,7 @@ _pl_sender_invite_push (PlSender   *self,
 
   if (chunking)
     p->chunking = *chunking;
+  p->file_hash = g_strdup (file_hash);
   p->call_id = pl_node_new_call_id (node);
   p->from_tag = pl_node_new_tag (node);
   /* §6.1 item 4 and 001_… §5.4.2: content of any size goes by INVITE

@@ -434,6 +434,13 @@ _pl_sender_find_active (PlSender   *self,
   return NULL;
 }
 
+gboolean
+_pl_sender_subscription_accepts (PlSenderSubscription *s,
+                                 const char           *content_type)
+{
+  return accepts (pl_notifier_get_subscribe (s->notifier)->sip_accept, content_type);
+}
+
 /* ---- pushes by NOTIFY (§6.4.2.2; A.3 steps 9–12) ---- */
 
 static void

@@ -23,6 +23,7 @@
 #include "pl-action.h"
 #include "pl-pidf.h"
 #include "pl-sender-presence-private.h"
+#include "pl-state-models.h"
 #include "pl-wire.h"
 
 /* RFC 3856 §6.4: "the default expiration time ... is 3600 seconds". */
@@ -482,4 +483,23 @@ pl_sender_get_presence_state (PlSender   *self,
         return pl_subscriber_get_state (w->sub);
     }
   return NULL;
+}
+
+void
+_pl_sender_presence_describe (PlSender *self,
+                              PlState  *state)
+{
+  PlTime now = pl_node_now (PL_NODE (self));
+
+  pl_state_begin_section (state, "presence watches");
+  for (guint i = 0; self->presence && i < self->presence->watches->len; i++)
+    {
+      PlWatch *w = g_ptr_array_index (self->presence->watches, i);
+      PlStateRow *row = pl_state_add_row (state, NULL, w->presentity, w->uri);
+
+      if (w->sub)
+        _pl_state_add_subscriber (state, row, w->sub, now);
+      if (w->ended)
+        pl_state_add_row (state, row, "ended", "yes");
+    }
 }

@@ -22,6 +22,8 @@ typedef enum {
   PL_SENDER_BY_MESSAGE,
   PL_SENDER_BY_NOTIFY,
   PL_SENDER_BY_INVITE,    /* INVITE + MSRP (B.3), pl-sender-invite.c */
+  PL_SENDER_BY_AUTO,      /* <push method="auto">: one of the above, chosen
+                           * when it runs (pl-sender-auto.c); never a push's */
 } PlSenderMethod;
 
 typedef struct _PlSenderInvite PlSenderInvite;  /* pl-sender-invite.c */
@@ -38,6 +40,8 @@ typedef struct {
   gboolean confirm;
   char *inner_type;       /* by reference (RFC 4483): the referenced content's type */
   PlPushChunking chunking; /* INVITE: how MSRP cuts the content */
+  char *file_hash;        /* INVITE: the a=file-selector hash announced instead of
+                           * the content's (<push file-hash>, a fault); NULL: true */
 
   char *call_id;          /* MESSAGE: every attempt in the same Call-ID */
   char *from_tag;
@@ -63,6 +67,16 @@ typedef struct {
 
 typedef struct _PlSenderRefer PlSenderRefer;  /* pl-sender-refer.c */
 
+/* What the third-party REGISTERs, or the reg event (pl-sender-reg.c),
+ * said about one public identity. */
+typedef struct {
+  PlSender *self;
+  char *public_id;
+  gboolean registered;
+  char **apps;            /* NULL: unknown (no included REGISTER) */
+  PlTimer *expiry;
+} PlSenderRegistration;
+
 struct _PlSender {
   PlNode parent_instance;
 
@@ -85,6 +99,19 @@ struct _PlSender {
   GPtrArray *reg_watches; /* reg event subscriptions (pl-sender-reg.c), oldest first */
   GPtrArray *refers;      /* PlSenderRefer*, refer n at index n - 1 */
 };
+
+/* pl-sender-state.c: the node panel (pl-state.h), with a section from
+ * each file that owns the state */
+void      _pl_sender_describe          (PlNode  *node,
+                                        PlState *state);
+void      _pl_sender_capabilities_describe (PlSender *self,
+                                            PlState  *state);
+void      _pl_sender_presence_describe (PlSender *self,
+                                        PlState  *state);
+void      _pl_sender_reg_describe      (PlSender *self,
+                                        PlState  *state);
+void      _pl_sender_refer_describe    (PlSender *self,
+                                        PlState  *state);
 
 /* pl-sender.c */
 /* A new push, numbered; @content_type NULL: application/vnd.oma.push. */
@@ -136,14 +163,24 @@ void      _pl_sender_push_finish       (PlSenderPush     *p,
 
 /* pl-sender-invite.c: pushes by INVITE + MSRP (B.3) */
 void      _pl_sender_invite_free       (PlSenderInvite *invite);
-/* <push method="invite">: a new push, and its first attempt. */
+/* <push method="invite">: a new push, and its first attempt.
+ * @file_hash: NULL, or the "sha-1:…" value its offer announces instead of
+ * the content's. */
 guint     _pl_sender_invite_push       (PlSender   *self,
                                         const char *to,
                                         const char *app,
                                         const char *content_type,
                                         GBytes     *body,
                                         gboolean    confirm,
-                                        const PlPushChunking *chunking);
+                                        const PlPushChunking *chunking,
+                                        const char *file_hash);
+/* <push file-hash="sha-1:…">: a hash for the offer's a=file-selector
+ * other than the content's (a fault the receiver's check finds, RFC 5547
+ * §5); *@hash stays NULL without it. */
+gboolean  _pl_sender_parse_file_hash   (PlXmlContext  *ctx,
+                                        xmlNode       *element,
+                                        char         **hash,
+                                        GError       **error);
 /* One attempt: the INVITE with the SDP offer. */
 gboolean  _pl_sender_invite_attempt    (PlSenderPush *p);
 /* A BYE from the receiver in one of the push dialogs. */
@@ -154,6 +191,18 @@ void      _pl_sender_invite_bye        (PlSender    *self,
 void      _pl_sender_invite_stray_response (PlNode *node,
                                             msg_t  *msg,
                                             sip_t  *sip);
+
+/* pl-sender-auto.c: <push method="auto"> (§6.1 item 4): records the
+ * "push-method" event, then makes the push by the method chosen. */
+guint     _pl_sender_auto_push         (PlSender             *self,
+                                        const char           *to,
+                                        const char           *app,
+                                        const char           *auid,
+                                        const char           *content_type,
+                                        GBytes               *body,
+                                        gboolean              confirm,
+                                        const PlPushChunking *chunking,
+                                        const char           *file_hash);
 
 /* pl-sender-reg.c: the reg event watcher (§7.1, RFC 3680) */
 void      _pl_sender_reg_watch_free    (gpointer data);
@@ -201,6 +250,9 @@ gboolean  _pl_sender_parse_authorize   (PlSender      *self,
 PlSenderSubscription *_pl_sender_find_active (PlSender   *self,
                                               const char *subscriber,
                                               const char *auid);
+/* Does the SUBSCRIBE's Accept of @s take @content_type (§6.4.2.2 step 1)? */
+gboolean  _pl_sender_subscription_accepts (PlSenderSubscription *s,
+                                           const char           *content_type);
 
 /* pl-sender-presence.c (watch, NOTIFY) and pl-sender-capabilities.c
  * (profile fetches, capability store): §8, A.4 */

@@ -23,6 +23,7 @@
 #include "pl-action.h"
 #include "pl-refer.h"
 #include "pl-sender-private.h"
+#include "pl-state-models.h"
 #include "pl-wire.h"
 
 /* The sample flow's step 1 asks for 600 s. */
@@ -308,4 +309,28 @@ _pl_sender_parse_refer (PlSender      *self,
   spec->target = g_strdup (target);
   spec->expires = (guint32) expires;
   return pl_action_new (PL_NODE (self), "refer", run_refer, spec, refer_spec_free);
+}
+
+void
+_pl_sender_refer_describe (PlSender *self,
+                           PlState  *state)
+{
+  PlTime now = pl_node_now (PL_NODE (self));
+
+  if (self->refers == NULL || self->refers->len == 0)
+    return;
+  pl_state_begin_section (state, "refers");
+  for (guint i = 0; i < self->refers->len; i++)
+    {
+      PlSenderRefer *r = g_ptr_array_index (self->refers, i);
+      PlStateRow *row = pl_state_add_rowf (state, NULL, "refer", "%u", r->number);
+
+      pl_state_add_row (state, row, "to", r->to);
+      pl_state_add_row (state, row, "app", r->app);
+      pl_state_add_row (state, row, "target", r->target);
+      if (r->sub)
+        _pl_state_add_subscriber (state, row, r->sub, now);
+      if (r->ended)
+        pl_state_add_row (state, row, "ended", "yes");
+    }
 }

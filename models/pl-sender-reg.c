@@ -23,6 +23,7 @@
 
 #include "pl-reginfo.h"
 #include "pl-sender-private.h"
+#include "pl-state-models.h"
 #include "pl-wire.h"
 
 /* RFC 3680 §4.1. */
@@ -521,4 +522,23 @@ _pl_sender_parse_reg_watch (PlNode        *node,
   spec->user = g_strdup (user);
   spec->expires = (guint32) expires;
   return pl_action_new (node, verb, run_watch, spec, reg_watch_spec_free);
+}
+
+void
+_pl_sender_reg_describe (PlSender *self,
+                         PlState  *state)
+{
+  PlTime now = pl_node_now (PL_NODE (self));
+
+  pl_state_begin_section (state, "reg event watches");
+  for (guint i = 0; self->reg_watches && i < self->reg_watches->len; i++)
+    {
+      RegWatch *w = g_ptr_array_index (self->reg_watches, i);
+      PlStateRow *row = pl_state_add_row (state, NULL, w->public_id, w->user);
+
+      if (w->sub)
+        _pl_state_add_subscriber (state, row, w->sub, now);
+      if (w->ended)
+        pl_state_add_row (state, row, "ended", "yes");
+    }
 }

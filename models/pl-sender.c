@@ -20,8 +20,8 @@
  *
  *   <push node="psa" to="sip:john.doe@home1.net" app="0x05"
  *         content-type="…" body="…" | body-file="…" confirm="true"
- *         method="message|notify|invite" auid="x-wap-application:push.syncml"/>
- *   (method="invite": pl-sender-invite.c)
+ *         method="message|notify|invite|auto" auid="x-wap-application:push.syncml"/>
+ *   (method="invite": pl-sender-invite.c; method="auto": pl-sender-auto.c)
  *
  *   <watch node="psa" event="reg" user="sip:john.doe@home1.net" expires="600000"/>
  *   <unwatch node="psa" event="reg" user="sip:john.doe@home1.net"/>
@@ -51,16 +51,6 @@
  * §3.1.6.1). */
 #define DEFAULT_MAX_EXPIRES 600000
 
-/* What the third-party REGISTERs, or the reg event (pl-sender-reg.c),
- * said about one public identity. */
-typedef struct {
-  PlSender *self;
-  char *public_id;
-  gboolean registered;
-  char **apps;            /* NULL: unknown (no included REGISTER) */
-  PlTimer *expiry;
-} PlSenderRegistration;
-
 G_DEFINE_FINAL_TYPE (PlSender, pl_sender, PL_TYPE_NODE)
 
 typedef struct {
@@ -74,6 +64,7 @@ typedef struct {
   char *content_url;      /* content by reference (RFC 4483) */
   gint64 content_size;    /* its size, or -1 */
   PlPushChunking chunking; /* INVITE: MSRP chunks */
+  char *file_hash;        /* INVITE: a false a=file-selector hash */
 } PlPushSpec;
 
 static gboolean send_attempt (PlSenderPush *p);
@@ -89,6 +80,7 @@ push_free (gpointer data)
   g_free (p->auid);
   g_free (p->content_type);
   g_free (p->inner_type);
+  g_free (p->file_hash);
   g_clear_pointer (&p->body, g_bytes_unref);
   g_free (p->call_id);
   g_free (p->from_tag);
@@ -117,6 +109,7 @@ push_spec_free (gpointer data)
   g_free (spec->auid);
   g_free (spec->content_type);
   g_free (spec->content_url);
+  g_free (spec->file_hash);
   g_clear_pointer (&spec->body, g_bytes_unref);
   g_free (spec);
 }
@@ -779,9 +772,12 @@ run_push (PlNode  *node,
   if (spec->content_url)
     pl_sender_push_by_reference (PL_SENDER (node), spec->to, spec->app, spec->content_type,
                                  spec->content_url, spec->content_size, spec->confirm);
+  else if (spec->method == PL_SENDER_BY_AUTO)
+    _pl_sender_auto_push (PL_SENDER (node), spec->to, spec->app, spec->auid, spec->content_type,
+                          spec->body, spec->confirm, &spec->chunking, spec->file_hash);
   else if (spec->method == PL_SENDER_BY_INVITE)
     _pl_sender_invite_push (PL_SENDER (node), spec->to, spec->app, spec->content_type, spec->body,
-                            spec->confirm, &spec->chunking);
+                            spec->confirm, &spec->chunking, spec->file_hash);
   else if (spec->method == PL_SENDER_BY_NOTIFY)
     pl_sender_notify (PL_SENDER (node), spec->to, spec->app, spec->auid, spec->content_type,
                       spec->body, spec->confirm);
@@ -799,13 +795,14 @@ parse_chunking (PlXmlContext    *ctx,
                 PlPushChunking  *chunking,
                 GError         **error)
 {
-  static const char *const attrs[] = { "chunk-size", "max-chunks", "pipelining" };
+  static const char *const attrs[] = { "chunk-size", "max-chunks", "pipelining", "file-hash" };
   guint64 size, max;
 
   for (guint i = 0; i < G_N_ELEMENTS (attrs); i++)
-    if (method != PL_SENDER_BY_INVITE && pl_xml_attr (element, attrs[i]))
+    if (method != PL_SENDER_BY_INVITE && method != PL_SENDER_BY_AUTO
+        && pl_xml_attr (element, attrs[i]))
       return pl_xml_error (ctx, error, element, attrs[i],
-                           "attribute '%s' of <push> goes with method='invite' (MSRP chunks)",
+                           "attribute '%s' of <push> goes with method='invite' or 'auto' (MSRP chunks)",
                            attrs[i]);
   if (!pl_xml_attr_uint (ctx, element, "chunk-size", 2048, 0, 16 * 1024 * 1024, &size, error)
       || !pl_xml_attr_uint (ctx, element, "max-chunks", 0, 0, 1000000, &max, error)
@@ -824,8 +821,9 @@ parse_push (PlNode        *node,
 {
   static const char *const attrs[] = { "node", "to", "app", "content-type", "body", "body-file",
                                        "confirm", "method", "auid", "content-url", "content-size",
-                                       "chunk-size", "max-chunks", "pipelining", NULL };
-  static const char *const methods[] = { "message", "notify", "invite", NULL };
+                                       "chunk-size", "max-chunks", "pipelining", "file-hash",
+                                       NULL };
+  static const char *const methods[] = { "message", "notify", "invite", "auto", NULL };
   g_autoptr (GBytes) body = NULL;
   const char *to, *app, *text, *file, *auid;
   gboolean confirm;
@@ -852,10 +850,10 @@ parse_push (PlNode        *node,
   /* Pushes name applications by id (0x05), subscriptions by URN
    * (x-wap-application:push.syncml): 'auid' says which subscription. */
   auid = pl_xml_attr (element, "auid");
-  if (auid && method != PL_SENDER_BY_NOTIFY)
+  if (auid && method != PL_SENDER_BY_NOTIFY && method != PL_SENDER_BY_AUTO)
     return pl_xml_error (ctx, error, element, "auid",
-                         "attribute 'auid' of <push> goes with method='notify': a MESSAGE "
-                         "push has no subscription"), NULL;
+                         "attribute 'auid' of <push> goes with method='notify' or 'auto': a "
+                         "MESSAGE push has no subscription"), NULL;
   if (auid && (*auid == '\0' || strpbrk (auid, " \t\"\\<>;,") != NULL))
     return pl_xml_error (ctx, error, element, "auid",
                          "attribute 'auid' of <push>: expected the subscribed application such "
@@ -892,7 +890,8 @@ parse_push (PlNode        *node,
   spec->content_size = -1;
   if (!_pl_sender_parse_reference (ctx, element, method, &spec->content_url,
                                    &spec->content_size, error)
-      || !parse_chunking (ctx, element, method, &spec->chunking, error))
+      || !parse_chunking (ctx, element, method, &spec->chunking, error)
+      || !_pl_sender_parse_file_hash (ctx, element, &spec->file_hash, error))
     return push_spec_free (spec), NULL;
   spec->confirm = confirm;
   return pl_action_new (node, "push", run_push, spec, push_spec_free);
@@ -972,6 +971,7 @@ pl_sender_class_init (PlSenderClass *klass)
 
   object_class->finalize = pl_sender_finalize;
   node_class->configure = pl_sender_configure;
+  node_class->describe = _pl_sender_describe;
   node_class->resolve = pl_sender_resolve;
   node_class->parse_action = pl_sender_parse_action;
   node_class->request = pl_sender_request;

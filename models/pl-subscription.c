@@ -184,6 +184,12 @@ pl_subscriber_get_expires_at (PlSubscriber *sub)
   return sub->expires_at;
 }
 
+PlDialog *
+pl_subscriber_get_dialog (PlSubscriber *sub)
+{
+  return sub->dialog;
+}
+
 gboolean
 pl_subscriber_is_terminated (PlSubscriber *sub)
 {
@@ -481,4 +487,10 @@ msg_t *
 pl_notifier_get_subscribe_msg (PlNotifier *notifier)
 {
   return notifier->subscribe;
+}
+
+PlDialog *
+pl_notifier_get_dialog (PlNotifier *notifier)
+{
+  return notifier->dialog;
 }

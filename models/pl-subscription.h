@@ -52,6 +52,8 @@ void          pl_subscriber_refresh    (PlSubscriber *sub,
 const char   *pl_subscriber_get_state  (PlSubscriber *sub);
 PlTime        pl_subscriber_get_expires_at (PlSubscriber *sub);
 gboolean      pl_subscriber_is_terminated (PlSubscriber *sub);
+/* The subscription's dialog, NULL before a 2xx created it. */
+PlDialog     *pl_subscriber_get_dialog (PlSubscriber *sub);
 
 /* ---- notifier ---- */
 
@@ -100,5 +102,6 @@ PlTime        pl_notifier_get_expires_at (PlNotifier *notifier);
 /* The subscriber's SUBSCRIBE as first received (Event, Accept, PAI). */
 sip_t        *pl_notifier_get_subscribe (PlNotifier *notifier);
 msg_t        *pl_notifier_get_subscribe_msg (PlNotifier *notifier);
+PlDialog     *pl_notifier_get_dialog   (PlNotifier *notifier);
 
 G_END_DECLS

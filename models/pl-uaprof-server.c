@@ -43,6 +43,7 @@ typedef struct {
   char *path;
   char *content_type;
   GBytes *document;
+  guint n_served;         /* 200s with it, for the node panel */
 } PlServedProfile;
 
 struct _PlUaprofServer {
@@ -188,6 +189,7 @@ pl_uaprof_server_stream (PlNode     *node,
       answer (self, from, 404, method, target, why, NULL, NULL);
       return;
     }
+  ((PlServedProfile *) profile)->n_served++;
   answer (self, from, 200, method, target, NULL, profile->content_type, profile->document);
 }
 
@@ -284,6 +286,25 @@ pl_uaprof_server_finalize (GObject *object)
 }
 
 static void
+pl_uaprof_server_describe (PlNode  *node,
+                           PlState *state)
+{
+  PlUaprofServer *self = PL_UAPROF_SERVER (node);
+
+  pl_state_add_rowf (state, NULL, "requests", "%u", self->n_fetches);
+  pl_state_begin_section (state, "documents");
+  for (guint i = 0; i < self->profiles->len; i++)
+    {
+      const PlServedProfile *p = g_ptr_array_index (self->profiles, i);
+      PlStateRow *row = pl_state_add_row (state, NULL, p->path, p->content_type);
+
+      pl_state_add_rowf (state, row, "size", "%" G_GSIZE_FORMAT " bytes",
+                         g_bytes_get_size (p->document));
+      pl_state_add_rowf (state, row, "served", "%u", p->n_served);
+    }
+}
+
+static void
 pl_uaprof_server_class_init (PlUaprofServerClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -292,6 +313,7 @@ pl_uaprof_server_class_init (PlUaprofServerClass *klass)
   object_class->finalize = pl_uaprof_server_finalize;
   node_class->configure = pl_uaprof_server_configure;
   node_class->stream = pl_uaprof_server_stream;
+  node_class->describe = pl_uaprof_server_describe;
 }
 
 static void

@@ -15,6 +15,7 @@
 
 #include "pl-action.h"
 #include "pl-dialog.h"
+#include "pl-state-models.h"
 #include "pl-subscription.h"
 #include "pl-transaction.h"
 #include "pl-user-agent.h"
@@ -892,6 +893,22 @@ pl_user_agent_finalize (GObject *object)
 }
 
 static void
+pl_user_agent_describe (PlNode  *node,
+                        PlState *state)
+{
+  PlUserAgent *self = PL_USER_AGENT (node);
+
+  pl_state_add_row (state, NULL, "user", self->user ? self->user : "(none)");
+  pl_state_begin_section (state, "dialogs");
+  for (guint i = 0; i < self->dialogs->len; i++)
+    _pl_state_add_dialog (state, NULL, ((PlUaDialog *) g_ptr_array_index (self->dialogs, i))->dialog);
+  pl_state_begin_section (state, "subscriptions served");
+  for (guint i = 0; i < self->notifiers->len; i++)
+    _pl_state_add_notifier (state, pl_state_add_rowf (state, NULL, "subscription", "%u", i + 1),
+                            g_ptr_array_index (self->notifiers, i), pl_node_now (node));
+}
+
+static void
 pl_user_agent_class_init (PlUserAgentClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -902,6 +919,7 @@ pl_user_agent_class_init (PlUserAgentClass *klass)
   node_class->parse_action = pl_user_agent_parse_action;
   node_class->request = pl_user_agent_request;
   node_class->stray_response = pl_user_agent_stray_response;
+  node_class->describe = pl_user_agent_describe;
 }
 
 static void

@@ -16,6 +16,7 @@
 #include "pl-export.h"
 #include "pl-node.h"
 #include "pl-scenario.h"
+#include "pl-state.h"
 
 #define EXIT_FAILED 1
 #define EXIT_BAD_INPUT 2
@@ -29,6 +30,9 @@ static const char usage_text[] =
   "  pushlab list [DIR]         bundled scenarios, one line each\n"
   "  pushlab validate FILE...   schema and semantic checks only\n"
   "  pushlab kinds              node kinds a scenario can use\n"
+  "  pushlab state [--at TIME] [--node ID] FILE\n"
+  "                             each node's state (bindings, subscriptions, pushes)\n"
+  "                             at virtual time TIME (2.5s, 300ms; default: the end)\n"
   "  pushlab --help | --version\n"
   "\n"
   "Exit status: 0 every expectation held, 1 an expectation failed, 2 bad input.\n"
@@ -403,6 +407,111 @@ cmd_list (int    argc,
   return 0;
 }
 
+static void
+on_state_time (gpointer user_data)
+{
+  /* Only brings the clock to the asked time. */
+}
+
+static void
+print_node_state (PlNode *node)
+{
+  g_autoptr (PlState) state = pl_state_new ();
+  g_autofree char *text = NULL;
+
+  pl_node_describe (node, state);
+  text = pl_state_to_text (state);
+  g_print ("%s", text);
+}
+
+static int
+cmd_state (int    argc,
+           char **argv)
+{
+  g_autofree char *at = NULL, *node_id = NULL;
+  g_auto (GStrv) files = NULL;
+  GOptionEntry entries[] = {
+    { "at", 0, 0, G_OPTION_ARG_STRING, &at, "Virtual time to stop at (default: the end)", "TIME" },
+    { "node", 0, 0, G_OPTION_ARG_STRING, &node_id, "Only this node", "ID" },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "FILE" },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("FILE - node states at a virtual time");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PlScenario) scenario = NULL;
+  g_autofree char *when = NULL;
+  PlScheduler *scheduler;
+  PlNode *node = NULL;
+  PlSim *sim;
+  PlTime t = -1;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("pushlab state: %s\n%s", error->message, usage_text);
+      return EXIT_BAD_INPUT;
+    }
+  if (files == NULL || files[0] == NULL || files[1] != NULL)
+    {
+      g_printerr ("pushlab state: expected one scenario file\n%s", usage_text);
+      return EXIT_BAD_INPUT;
+    }
+  if (at && !pl_parse_duration (at, &t))
+    {
+      g_printerr ("pushlab state: --at: expected a virtual time such as 2.5s or 300ms, got '%s'\n",
+                  at);
+      return EXIT_BAD_INPUT;
+    }
+
+  scenario = pl_scenario_load (files[0], NULL, &error);
+  if (scenario == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return EXIT_BAD_INPUT;
+    }
+  sim = pl_scenario_get_sim (scenario);
+  if (node_id && (node = pl_sim_find_node (sim, node_id)) == NULL)
+    {
+      g_autoptr (GString) ids = g_string_new (NULL);
+
+      for (guint i = 0; i < pl_sim_get_n_nodes (sim); i++)
+        g_string_append_printf (ids, "%s%s", i ? ", " : "",
+                                pl_node_get_id (pl_sim_get_node (sim, i)));
+      g_printerr ("pushlab state: %s: no node '%s' (the nodes are %s)\n", files[0], node_id,
+                  ids->str);
+      return EXIT_BAD_INPUT;
+    }
+
+  pl_scenario_start (scenario);
+  scheduler = pl_sim_get_scheduler (sim);
+  if (t >= 0)
+    {
+      PlTime end = pl_scheduler_get_end (scheduler);
+
+      /* Never past the scenario's own end; the clock reaches @t even
+       * when nothing happens there. */
+      if (end < 0 || t < end)
+        {
+          pl_scheduler_set_end (scheduler, t);
+          pl_scheduler_add (scheduler, t, on_state_time, NULL, NULL);
+        }
+    }
+  while (pl_scheduler_step (scheduler))
+    ;
+
+  when = format_seconds (pl_scheduler_now (scheduler));
+  g_print ("# %s at t=%ss\n", pl_scenario_get_name (scenario), when);
+  if (node)
+    print_node_state (node);
+  else
+    for (guint i = 0; i < pl_sim_get_n_nodes (sim); i++)
+      {
+        g_print ("\n");
+        print_node_state (pl_sim_get_node (sim, i));
+      }
+  return 0;
+}
+
 static int
 cmd_kinds (void)
 {
@@ -439,6 +548,8 @@ pl_cli_main (int    argc,
     return cmd_list (argc - 1, argv + 1);
   if (g_str_equal (command, "kinds"))
     return cmd_kinds ();
+  if (g_str_equal (command, "state"))
+    return cmd_state (argc - 1, argv + 1);
 
   g_printerr ("pushlab: unknown command '%s'\n%s", command, usage_text);
   return EXIT_BAD_INPUT;

@@ -24,5 +24,9 @@ void      _pl_stack_receive     (PlNode *self,
                                  msg_t  *msg);
 PlStack  *_pl_stack_new         (PlNode *node);
 void      _pl_stack_free        (PlStack *stack);
+/* A "transactions" section: every live client and server transaction
+ * (RFC 3261 §17), sorted by key. */
+void      _pl_stack_describe    (PlStack *stack,
+                                 PlState *state);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 
 #include <sofia-sip/url.h>
 
+#include "pl-address.h"
 #include "pl-node-private.h"
 #include "pl-transaction.h"
 #include "pl-wire.h"
@@ -280,6 +281,36 @@ PlTime
 pl_node_now (PlNode *self)
 {
   return pl_sim_now (pl_node_get_sim (self));
+}
+
+void
+pl_node_describe (PlNode  *self,
+                  PlState *state)
+{
+  PlNodePrivate *priv;
+  PlAddress address;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (PL_IS_NODE (self));
+  g_return_if_fail (state != NULL);
+
+  priv = pl_node_get_instance_private (self);
+  pl_state_set_time (state, priv->sim ? pl_sim_now (priv->sim) : 0);
+  pl_state_begin_section (state, "node");
+  pl_state_add_row (state, NULL, "id", priv->id);
+  pl_state_add_row (state, NULL, "kind", priv->kind);
+  pl_state_add_row (state, NULL, "host", priv->host);
+  /* The address its packets carry in captures (pl-export-pcapng.c). */
+  if (priv->index >= 0)
+    {
+      pl_address_for_node (priv->index, priv->host, &address);
+      text = pl_address_to_string (&address, TRUE);
+      pl_state_add_row (state, NULL, "address", text);
+    }
+  if (PL_NODE_GET_CLASS (self)->describe)
+    PL_NODE_GET_CLASS (self)->describe (self, state);
+  if (priv->stack)
+    _pl_stack_describe (priv->stack, state);
 }
 
 gboolean

@@ -12,6 +12,7 @@
 
 #include "pl-types.h"
 #include "pl-sim.h"
+#include "pl-state.h"
 #include "pl-trace.h"
 
 G_BEGIN_DECLS
@@ -64,7 +65,13 @@ struct _PlNodeClass {
                                const char *proto,
                                GBytes     *bytes);
 
-  gpointer padding[7];
+  /* Adds the kind's state at the current virtual time to @state
+   * (sections of rows, see pl-state.h); pl_node_describe() has added
+   * the base part. */
+  void      (*describe)       (PlNode  *self,
+                               PlState *state);
+
+  gpointer padding[6];
 };
 
 const char   *pl_node_get_id         (PlNode *self);
@@ -79,6 +86,12 @@ int           pl_node_get_index      (PlNode *self);
 PlSim        *pl_node_get_sim        (PlNode *self);
 PlTime        pl_node_now            (PlNode *self);
 PlDialect     pl_node_get_dialect    (PlNode *self);
+
+/* The node's state at the current virtual time: a "node" section (id,
+ * kind, host, address), then the kind's own sections. Sets the state's
+ * time. */
+void          pl_node_describe       (PlNode  *self,
+                                      PlState *state);
 
 /* Is @url (its host and port) this node? */
 gboolean      pl_node_owns_url       (PlNode        *self,

@@ -1005,3 +1005,69 @@ pl_node_send_stateless (PlNode  *node,
   pl_node_transmit_msg (node, next_hop, PL_EVENT_SEND, msg);
   return TRUE;
 }
+
+static int
+compare_keys (gconstpointer a,
+              gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The keys of @table, sorted: hash order must not reach the panel. */
+static GPtrArray *
+sorted_keys (GHashTable *table)
+{
+  GPtrArray *keys = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (keys, key);
+  g_ptr_array_sort (keys, compare_keys);
+  return keys;
+}
+
+static PlStateRow *
+add_txn_row (PlState    *state,
+             const char *side,
+             msg_t      *request,
+             const char *branch,
+             TxnState    txn_state)
+{
+  sip_t *sip = request ? sip_object (request) : NULL;
+  const char *method = sip && sip->sip_request ? sip->sip_request->rq_method_name : "?";
+  PlStateRow *row = pl_state_add_rowf (state, NULL, side, "%s %s", method, branch);
+
+  pl_state_add_row (state, row, "state", state_names[txn_state]);
+  return row;
+}
+
+void
+_pl_stack_describe (PlStack *stack,
+                    PlState *state)
+{
+  g_autoptr (GPtrArray) clients = sorted_keys (stack->clients);
+  g_autoptr (GPtrArray) servers = sorted_keys (stack->servers);
+
+  pl_state_begin_section (state, "transactions");
+  for (guint i = 0; i < clients->len; i++)
+    {
+      PlClientTxn *txn = g_hash_table_lookup (stack->clients, g_ptr_array_index (clients, i));
+      g_autofree char *branch = g_strndup (txn->key, strcspn (txn->key, "\n"));
+      PlStateRow *row = add_txn_row (state, "client", txn->request, branch, txn->state);
+
+      if (txn->next_hop)
+        pl_state_add_row (state, row, "next hop", pl_node_get_id (txn->next_hop));
+    }
+  for (guint i = 0; i < servers->len; i++)
+    {
+      PlServerTxn *txn = g_hash_table_lookup (stack->servers, g_ptr_array_index (servers, i));
+      PlStateRow *row = add_txn_row (state, "server", txn->request, txn->branch, txn->state);
+
+      if (txn->peer)
+        pl_state_add_row (state, row, "from", pl_node_get_id (txn->peer));
+      if (txn->status)
+        pl_state_add_rowf (state, row, "answered", "%d", txn->status);
+    }
+}

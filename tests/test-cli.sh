@@ -72,6 +72,24 @@ desc="several scenarios: one file per scenario"
 check expect_status 0 run "$scenarios/sip-message-proxy.xml" "$scenarios/sip-invite-dialog.xml" --json "$tmp/m.jsonl"
 check test -s "$tmp/m-sip-message-proxy.jsonl" -a -s "$tmp/m-sip-invite-dialog.jsonl"
 
+desc="state prints each node's state at a virtual time"
+check expect_status 0 state --at 2s "$scenarios/a1-registration.xml"
+desc="...the S-CSCF's binding with its push feature tag"; check grep -q "feature tag: +g.oma.sip-push.0x05" "$tmp/out"
+desc="...every node"; check test "$(grep -c '^== node ==' "$tmp/out")" -eq 5
+desc="state --node prints one node"
+check expect_status 0 state --node hss "$scenarios/a1-registration.xml"
+check test "$(grep -c '^== node ==' "$tmp/out")" -eq 1
+desc="...its iFCs"; check grep -q "SPT: Method=REGISTER" "$tmp/out"
+desc="state after the de-registration: no binding left"
+check expect_status 0 state --at 15s --node scscf "$scenarios/a1-registration.xml"
+check grep -A1 -q "^== bindings ==" "$tmp/out"
+check test "$(grep -A1 '^== bindings ==' "$tmp/out" | tail -1)" = "  (none)"
+desc="state with an unknown node exits 2 naming it"; check expect_status 2 state --node nobody "$scenarios/a1-registration.xml"
+check grep -q "no node 'nobody'" "$tmp/err"
+desc="state with a bad time exits 2"; check expect_status 2 state --at soon "$scenarios/a1-registration.xml"
+desc="state of a bad scenario exits 2 with file:line:col"; check expect_status 2 state "$src/bad/unknown-kind.xml"
+check grep -Eq "unknown-kind.xml:[0-9]+:[0-9]+: " "$tmp/err"
+
 if command -v tshark >/dev/null 2>&1; then
   desc="tshark reads the pcapng: every SIP message dissected, none malformed"
   total=$(grep -c '"event":"\(send\|retransmit\)"' "$tmp/a.jsonl")

@@ -521,6 +521,40 @@ test_abort (Fixture *f, gconstpointer data)
 }
 
 static void
+test_chunk_timeout_abort (Fixture *f, gconstpointer data)
+{
+  PlMsrpSendOptions options = { .chunk_size = 1000, .success_report = TRUE };
+  PlRule *rule = pl_rule_new (PL_RULE_ON_SEND, PL_RULE_DROP);
+  g_autofree char *sends = NULL;
+  const Outcome *o;
+
+  g_test_summary ("The second chunk never arrives (a rule drops it): no 200 within 30 s is "
+                  "a failed transaction, 408 (RFC 4975 §7.1.1); the sender gives the message "
+                  "up with a \"#\" chunk (§7.1) and the receiver discards its 1000 bytes");
+
+  pl_rule_set_proto (rule, "msrp");
+  pl_rule_set_hop (rule, pl_node_get_index (f->psa), pl_node_get_index (f->ue));
+  pl_rule_set_nth (rule, 2);
+  pl_sim_add_rule (f->sim, rule);
+  pl_msrp_session_send (f->tx, CONTENT_TYPE, f->content, &options);
+  pl_msrp_session_start (f->rx);
+  pl_msrp_session_start (f->tx);
+  run (f);
+
+  sends = msrp_sends (f->sim);
+  g_assert_cmpstr (sends, ==,
+                   "psa SEND 1-1000/4385 | ue 200 OK | psa SEND 1001-2000/4385 | "
+                   "psa SEND 2001-*/4385 # | ue 200 OK");
+  o = only_outcome (&f->tx_side);
+  g_assert_cmpint (o->kind, ==, PL_MSRP_OUTCOME_TIMEOUT);
+  g_assert_cmpuint (o->status, ==, 408);
+  o = only_outcome (&f->rx_side);
+  g_assert_cmpint (o->kind, ==, PL_MSRP_OUTCOME_ABORTED);
+  g_assert_cmpuint (o->bytes, ==, 1000);
+  g_assert_cmpuint (f->rx_side.received->len, ==, 0);
+}
+
+static void
 test_interrupt (Fixture *f, gconstpointer data)
 {
   PlMsrpSendOptions options = b3_options;
@@ -1029,6 +1063,7 @@ main (int argc, char *argv[])
   ADD ("passive-sender", test_passive_sender);
   ADD ("hash-mismatch", test_hash_mismatch);
   ADD ("abort", test_abort);
+  ADD ("chunk-timeout-abort", test_chunk_timeout_abort);
   ADD ("interrupt", test_interrupt);
   ADD ("broken", test_broken);
   ADD ("closed", test_closed);

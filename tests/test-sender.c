@@ -1723,6 +1723,18 @@ static const BadCase bad_cases[] = {
   { "push-bad-auid", NULL,
     "<push node='psa' to='" TO "' app='0x05' method='notify' auid='a b' body='x'/>", 7,
     "attribute 'auid' of <push>: expected the subscribed application" },
+  { "push-chunks-with-message", NULL,
+    "<push node='psa' to='" TO "' app='0x05' chunk-size='100' body='x'/>", 7,
+    "goes with method='invite' or 'auto'" },
+  { "push-file-hash-with-notify", NULL,
+    "<push node='psa' to='" TO "' app='0x05' method='notify' file-hash='sha-1:00' body='x'/>",
+    7, "attribute 'file-hash' of <push> goes with method='invite' or 'auto'" },
+  { "push-bad-file-hash", NULL,
+    "<push node='psa' to='" TO "' app='0x05' method='invite' file-hash='sha-1:00:11' "
+    "body='x'/>", 7, "attribute 'file-hash' of <push>: expected a SHA-1 hash" },
+  { "push-bad-file-hash-md5", NULL,
+    "<push node='psa' to='" TO "' app='0x05' method='auto' file-hash='md5:00:11' body='x'/>",
+    7, "attribute 'file-hash' of <push>: expected a SHA-1 hash" },
   { "authorize-bad", "<node id='psa' kind='sender' host='psa.example.net'>"
     "<authorize subscriber='john'/></node>", NULL, 3, "attribute 'subscriber' of <authorize>" },
   { "authorize-no-subscriber", "<node id='psa' kind='sender' host='psa.example.net'>"
