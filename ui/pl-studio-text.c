@@ -39,6 +39,8 @@ pl_studio_text_view_new (const char *accessible_name)
   gtk_text_buffer_create_tag (buffer, "added", "background", "rgba(51,209,122,0.30)", NULL);
   gtk_text_buffer_create_tag (buffer, "removed", "background", "rgba(237,51,59,0.30)",
                               "strikethrough", TRUE, NULL);
+  gtk_text_buffer_create_tag (buffer, "pass", "foreground", "#26a269", NULL);
+  gtk_text_buffer_create_tag (buffer, "fail", "foreground", "#c01c28", NULL);
   gtk_text_buffer_create_tag (buffer, "link", "foreground", "#1c71d8",
                               "underline", PANGO_UNDERLINE_SINGLE, NULL);
   return view;

@@ -15,6 +15,7 @@ G_BEGIN_DECLS
  *   "hname"    a header's name        "hvalue"   a header's value
  *   "start"    a start line           "changed"  changed by a rule
  *   "added"    a diff's added line    "removed"  a diff's removed line
+ *   "pass"     a check that held      "fail"     a check that failed
  *   "link"     a related message the user can click */
 GtkWidget     *pl_studio_text_view_new   (const char    *accessible_name);
 GtkTextBuffer *pl_studio_text_view_clear (GtkWidget     *view);
