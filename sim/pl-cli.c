@@ -29,6 +29,7 @@ static const char usage_text[] =
   "  pushlab list [DIR]         bundled scenarios, one line each\n"
   "  pushlab validate FILE...   schema and semantic checks only\n"
   "  pushlab kinds              node kinds a scenario can use\n"
+  "  pushlab compare A.xml B.xml | --golden G.jsonl A.xml   first divergence of two runs\n"
   "  pushlab --help | --version\n"
   "\n"
   "Exit status: 0 every expectation held, 1 an expectation failed, 2 bad input.\n"
@@ -439,6 +440,8 @@ pl_cli_main (int    argc,
     return cmd_list (argc - 1, argv + 1);
   if (g_str_equal (command, "kinds"))
     return cmd_kinds ();
+  if (g_str_equal (command, "compare"))
+    return _pl_cli_compare (argc - 1, argv + 1);
 
   g_printerr ("pushlab: unknown command '%s'\n%s", command, usage_text);
   return EXIT_BAD_INPUT;
