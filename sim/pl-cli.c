@@ -33,6 +33,7 @@ static const char usage_text[] =
   "  pushlab state [--at TIME] [--node ID] FILE\n"
   "                             each node's state (bindings, subscriptions, pushes)\n"
   "                             at virtual time TIME (2.5s, 300ms; default: the end)\n"
+  "  pushlab compare A.xml B.xml | --golden G.jsonl A.xml   first divergence of two runs\n"
   "  pushlab --help | --version\n"
   "\n"
   "Exit status: 0 every expectation held, 1 an expectation failed, 2 bad input.\n"
@@ -550,6 +551,8 @@ pl_cli_main (int    argc,
     return cmd_kinds ();
   if (g_str_equal (command, "state"))
     return cmd_state (argc - 1, argv + 1);
+  if (g_str_equal (command, "compare"))
+    return _pl_cli_compare (argc - 1, argv + 1);
 
   g_printerr ("pushlab: unknown command '%s'\n%s", command, usage_text);
   return EXIT_BAD_INPUT;

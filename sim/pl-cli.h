@@ -20,4 +20,8 @@ char *pl_cli_scenario_dir (void);
 GPtrArray *pl_cli_list_dir (const char  *dir,
                             GError     **error);
 
+/* pl-cli-compare.c: `pushlab compare`; 0 identical, 1 differ, 2 bad input. */
+int _pl_cli_compare (int    argc,
+                     char **argv);
+
 G_END_DECLS

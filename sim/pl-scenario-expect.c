@@ -36,6 +36,10 @@ struct _PlExpect {
   /* EXPECT_FLOW */
   GPtrArray *steps;       /* PlMsgPattern*, with names in step_names */
   GPtrArray *step_names;  /* char*: "flow step 2: proxy -> bob MESSAGE" */
+  GPtrArray *step_labels; /* char*: step= or the position */
+  GPtrArray *step_notes;  /* char*: note=, or NULL */
+  guint n_matched;        /* steps matched so far by _pl_expect_match_steps() */
+  guint scan_next;        /* first event not yet tried for the next step */
 
   /* EXPECT_MESSAGES */
   PlMsgPattern *pattern;
@@ -94,6 +98,8 @@ _pl_expect_free (PlExpect *expect)
     return;
   g_clear_pointer (&expect->steps, g_ptr_array_unref);
   g_clear_pointer (&expect->step_names, g_ptr_array_unref);
+  g_clear_pointer (&expect->step_labels, g_ptr_array_unref);
+  g_clear_pointer (&expect->step_notes, g_ptr_array_unref);
   g_clear_pointer (&expect->pattern, msg_pattern_free);
   g_clear_pointer (&expect->fields, g_array_unref);
   g_free (expect->node_id);
@@ -244,11 +250,14 @@ parse_flow (PlXmlContext  *ctx,
   e->kind = EXPECT_FLOW;
   e->steps = g_ptr_array_new_with_free_func (msg_pattern_free);
   e->step_names = g_ptr_array_new_with_free_func (g_free);
+  e->step_labels = g_ptr_array_new_with_free_func (g_free);
+  e->step_notes = g_ptr_array_new_with_free_func (g_free);
 
   pl_xml_foreach_element (element, msg)
     {
       PlMsgPattern *p;
       const char *step = pl_xml_attr (msg, "step");
+      const char *note = pl_xml_attr (msg, "note");
       g_autofree char *flow = NULL;
 
       if (!xmlStrEqual (msg->name, BAD_CAST "msg"))
@@ -266,6 +275,11 @@ parse_flow (PlXmlContext  *ctx,
         g_ptr_array_add (e->step_names, g_strdup_printf ("%s %s: %s", flow, step, p->title));
       else
         g_ptr_array_add (e->step_names, g_strdup_printf ("%s %u: %s", flow, position, p->title));
+      if (step != NULL && *step != '\0')
+        g_ptr_array_add (e->step_labels, g_strdup (step));
+      else
+        g_ptr_array_add (e->step_labels, g_strdup_printf ("%u", position));
+      g_ptr_array_add (e->step_notes, note && *note ? g_strdup (note) : NULL);
     }
   return e;
 }
@@ -510,6 +524,34 @@ check_flow (PlExpect *e,
       pl_report_add_check (report, name, TRUE, NULL);
       previous = match;
       next = (guint) match->index + 1;
+    }
+}
+
+/* The steps of a flow matched as check_flow() matches them: step s is
+ * the first event after step s-1's match that fits it. An event that did
+ * not fit the next step never will, so matching resumes where it stopped
+ * when the trace has grown. */
+void
+_pl_expect_match_steps (PlExpect            *e,
+                        PlSim               *sim,
+                        PlExpectStepMatched  matched,
+                        gpointer             user_data)
+{
+  PlTrace *trace = pl_sim_get_trace (sim);
+  guint n = pl_trace_get_n_events (trace);
+
+  if (e->kind != EXPECT_FLOW)
+    return;
+  while (e->n_matched < e->steps->len && e->scan_next < n)
+    {
+      const PlMsgPattern *p = g_ptr_array_index (e->steps, e->n_matched);
+      const PlTraceEvent *ev = pl_trace_get_event (trace, e->scan_next++);
+
+      if (!_pl_msg_pattern_matches (p, sim, ev, NULL, NULL, NULL))
+        continue;
+      matched (ev, g_ptr_array_index (e->step_labels, e->n_matched),
+               g_ptr_array_index (e->step_notes, e->n_matched), user_data);
+      e->n_matched++;
     }
 }
 

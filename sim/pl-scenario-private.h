@@ -50,6 +50,18 @@ void      _pl_expect_check       (PlExpect *expect,
                                   PlSim    *sim,
                                   PlReport *report);
 
+/* Called for each flow step as it is matched, in trace order. */
+typedef void (*PlExpectStepMatched) (const PlTraceEvent *event,
+                                     const char         *label,
+                                     const char         *note,
+                                     gpointer            user_data);
+/* Matches the steps of a <flow> against the trace as far as it goes,
+ * from where the last call stopped; other expectations are skipped. */
+void      _pl_expect_match_steps (PlExpect            *expect,
+                                  PlSim               *sim,
+                                  PlExpectStepMatched  matched,
+                                  gpointer             user_data);
+
 /* pl-scenario-match.c */
 /* Does @ev match @p? With @why, lists what differs, scores how close it
  * came (the hop and the method count most) and sets PL_MSG_CLOSE_* bits

@@ -40,7 +40,16 @@ struct _PlScenario {
   GArray *timeline;     /* TimelineEntry, document order */
   GPtrArray *expects;   /* PlExpect* */
   gboolean started;
+
+  /* Flow steps matched so far, for pl_scenario_get_step_for_event(). */
+  GHashTable *step_by_event; /* event index + 1 -> StepRef* */
+  GHashTable *step_by_hop;   /* hop -> StepRef* (the first step of a hop) */
 };
+
+typedef struct {
+  const char *label;    /* owned by the expectation */
+  const char *note;
+} StepRef;
 
 G_DEFINE_FINAL_TYPE (PlScenario, pl_scenario, G_TYPE_OBJECT)
 
@@ -68,6 +77,8 @@ pl_scenario_dispose (GObject *object)
 
   /* Actions point at nodes of the sim: free them first. */
   g_clear_pointer (&self->timeline, g_array_unref);
+  g_clear_pointer (&self->step_by_event, g_hash_table_unref);
+  g_clear_pointer (&self->step_by_hop, g_hash_table_unref);
   g_clear_pointer (&self->expects, g_ptr_array_unref);
   g_clear_object (&self->sim);
 
@@ -105,6 +116,8 @@ pl_scenario_init (PlScenario *self)
   self->timeline = g_array_new (FALSE, FALSE, sizeof (TimelineEntry));
   g_array_set_clear_func (self->timeline, timeline_entry_clear);
   self->expects = g_ptr_array_new_with_free_func ((GDestroyNotify) _pl_expect_free);
+  self->step_by_event = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->step_by_hop = g_hash_table_new (NULL, NULL);
 }
 
 /* Helpers shared with the expectations ------------------------------- */
@@ -669,6 +682,62 @@ pl_scenario_check (PlScenario *self)
   report->n_messages = (guint) pl_sim_get_n_transmissions (self->sim);
   report->duration = pl_sim_now (self->sim);
   return report;
+}
+
+static void
+on_step_matched (const PlTraceEvent *event,
+                 const char         *label,
+                 const char         *note,
+                 gpointer            user_data)
+{
+  PlScenario *self = user_data;
+  StepRef *ref = g_new (StepRef, 1);
+  gpointer hop = GUINT_TO_POINTER ((guint) event->hop);
+
+  ref->label = label;
+  ref->note = note;
+  g_hash_table_replace (self->step_by_event, GUINT_TO_POINTER ((guint) event->index + 1), ref);
+  if (event->hop != 0 && !g_hash_table_contains (self->step_by_hop, hop))
+    g_hash_table_insert (self->step_by_hop, hop, ref);
+}
+
+gboolean
+pl_scenario_get_step_for_event (PlScenario  *self,
+                                guint        event_index,
+                                const char **label,
+                                const char **note)
+{
+  PlTrace *trace;
+  const StepRef *ref;
+
+  g_return_val_if_fail (PL_IS_SCENARIO (self), FALSE);
+
+  if (label)
+    *label = NULL;
+  if (note)
+    *note = NULL;
+  trace = pl_sim_get_trace (self->sim);
+  if (event_index >= pl_trace_get_n_events (trace))
+    return FALSE;
+  for (guint i = 0; i < self->expects->len; i++)
+    _pl_expect_match_steps (g_ptr_array_index (self->expects, i), self->sim, on_step_matched, self);
+
+  ref = g_hash_table_lookup (self->step_by_event, GUINT_TO_POINTER (event_index + 1));
+  if (ref == NULL)
+    {
+      const PlTraceEvent *ev = pl_trace_get_event (trace, event_index);
+
+      /* The send of a transmission whose delivery is the step. */
+      if (pl_trace_event_is_message (ev) && ev->hop != 0)
+        ref = g_hash_table_lookup (self->step_by_hop, GUINT_TO_POINTER ((guint) ev->hop));
+    }
+  if (ref == NULL)
+    return FALSE;
+  if (label)
+    *label = ref->label;
+  if (note)
+    *note = ref->note;
+  return TRUE;
 }
 
 PlReport *

@@ -38,6 +38,17 @@ void        pl_scenario_start           (PlScenario *self);
 /* Checks every expectation against the trace so far. */
 PlReport   *pl_scenario_check           (PlScenario *self);
 
+/* The <flow> step trace event @event_index illustrates: the step's own
+ * message event, or another event of the same transmission (its send or
+ * delivery). Steps are matched as check_flow matches them, as far as the
+ * trace goes (the run may be under way). FALSE when no step matches;
+ * otherwise *label is the step's step= (or its position in the flow) and
+ * *note its note= (NULL when none), both owned by @self. */
+gboolean    pl_scenario_get_step_for_event (PlScenario  *self,
+                                            guint        event_index,
+                                            const char **label,
+                                            const char **note);
+
 /* Load, start, run as fast as possible, check. On bad input the report's
  * verdict is PL_VERDICT_ERROR and @error is set too. *out_scenario (may be
  * NULL) receives the scenario for exporting its trace. */

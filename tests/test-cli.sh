@@ -89,6 +89,23 @@ check grep -q "no node 'nobody'" "$tmp/err"
 desc="state with a bad time exits 2"; check expect_status 2 state --at soon "$scenarios/a1-registration.xml"
 desc="state of a bad scenario exits 2 with file:line:col"; check expect_status 2 state "$src/bad/unknown-kind.xml"
 check grep -Eq "unknown-kind.xml:[0-9]+:[0-9]+: " "$tmp/err"
+# compare: two runs, or a run and a golden trace (pl-compare.c).
+desc="compare a scenario with itself exits 0"; check expect_status 0 compare "$scenarios/sip-message-proxy.xml" "$scenarios/sip-message-proxy.xml"
+desc="...and says identical"; check grep -q "^identical$" "$tmp/out"
+desc="compare with its golden trace exits 0"; check expect_status 0 compare --golden "$src/../data/golden/a2-message.jsonl" "$scenarios/a2-message.xml"
+sed 's|  <expect>|  <alter><rule id="mf" on="deliver" at="bob" request="MESSAGE" action="set-header" name="Max-Forwards" value="9"/></alter>\n  <expect>|' \
+  "$scenarios/sip-message-proxy.xml" >"$tmp/altered.xml"
+desc="compare with an altered copy exits 1"; check expect_status 1 compare "$scenarios/sip-message-proxy.xml" "$tmp/altered.xml"
+desc="...naming the first divergence"; check grep -q "^first divergence: A #[0-9]*, B #[0-9]*: " "$tmp/out"
+desc="...and the altered delivery side by side"; check grep -Eq "proxy -> bob MESSAGE \(deliver\) +~ +#[0-9]+ proxy -> bob MESSAGE \(deliver\)" "$tmp/out"
+sed '2s/"t_us":[0-9]*/"t_us":1/' "$src/../data/golden/a2-message.jsonl" >"$tmp/golden-time.jsonl"
+desc="a golden trace differing in time only exits 1"; check expect_status 1 compare --golden "$tmp/golden-time.jsonl" "$scenarios/a2-message.xml"
+desc="...with a timing note"; check grep -q "^timing differs from event #1" "$tmp/out"
+desc="compare with one file exits 2"; check expect_status 2 compare "$scenarios/sip-message-proxy.xml"
+desc="compare with a missing golden exits 2"; check expect_status 2 compare --golden "$tmp/nope.jsonl" "$scenarios/a2-message.xml"
+echo 'not json' >"$tmp/bad.jsonl"
+desc="compare with a malformed golden exits 2"; check expect_status 2 compare --golden "$tmp/bad.jsonl" "$scenarios/a2-message.xml"
+desc="...naming its line"; check grep -q "golden line 1:" "$tmp/err"
 
 if command -v tshark >/dev/null 2>&1; then
   desc="tshark reads the pcapng: every SIP message dissected, none malformed"
