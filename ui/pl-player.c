@@ -472,6 +472,28 @@ pl_player_remove_rule (PlPlayer *self,
     g_ptr_array_remove_index (self->rules, index);
 }
 
+PlScenario *
+pl_player_run_copy (PlPlayer  *self,
+                    gboolean   with_rules,
+                    GError   **error)
+{
+  g_autoptr (PlScenario) scenario = NULL;
+  PlSim *sim;
+
+  g_return_val_if_fail (PL_IS_PLAYER (self), NULL);
+  g_return_val_if_fail (self->path != NULL, NULL);
+
+  scenario = pl_scenario_load (self->path, NULL, error);
+  if (scenario == NULL)
+    return NULL;
+  sim = pl_scenario_get_sim (scenario);
+  for (guint i = 0; with_rules && i < self->rules->len; i++)
+    pl_sim_add_rule (sim, pl_rule_copy (g_ptr_array_index (self->rules, i)));
+  pl_scenario_start (scenario);
+  pl_scheduler_run (pl_sim_get_scheduler (sim));
+  return g_steal_pointer (&scenario);
+}
+
 PlReport *
 pl_player_check (PlPlayer *self)
 {

@@ -80,6 +80,13 @@ PlRule        *pl_player_get_rule        (PlPlayer *self,
 void           pl_player_remove_rule     (PlPlayer *self,
                                           guint     index);
 
+/* A separate run of the same file to its end, as fast as possible: with
+ * the studio's rules (the altered flow) or without them (the original),
+ * for comparisons. Breakpoints (hold rules) let messages pass there. */
+PlScenario    *pl_player_run_copy        (PlPlayer  *self,
+                                          gboolean   with_rules,
+                                          GError   **error);
+
 /* The report of the expectations against the trace so far. */
 PlReport      *pl_player_check           (PlPlayer *self);
 
