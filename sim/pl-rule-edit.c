@@ -165,13 +165,15 @@ new_for_hop (PlSim         *sim,
              int            to,
              const char    *proto,
              GBytes        *wire,
+             gboolean       held,
              PlRulePoint    point,
              PlRuleAction   action,
              GError       **error)
 {
   g_autoptr (PlRule) rule = rule_for_criteria (point, action, from, to, proto, wire);
 
-  if (!set_occurrence (sim, rule, hop, wire, error))
+  /* A held message is not in the trace as it stands now. */
+  if (!set_occurrence (sim, rule, hop, held ? wire : NULL, error))
     return NULL;
   return g_steal_pointer (&rule);
 }
@@ -195,7 +197,7 @@ held_criteria (PlSim         *sim,
 {
   return new_for_hop (sim, pl_held_get_hop (held), pl_held_get_from (held),
                       pl_held_get_to (held), pl_held_get_proto (held), pl_held_get_wire (held),
-                      pl_held_get_point (held), action, error);
+                      TRUE, pl_held_get_point (held), action, error);
 }
 
 PlRule *
@@ -216,7 +218,7 @@ pl_rule_new_for_event (PlSim               *sim,
       return NULL;
     }
   return with_new_id (sim, new_for_hop (sim, event->hop, event->from, event->to, event->proto,
-                                        NULL, point, action, error));
+                                        event->wire, FALSE, point, action, error));
 }
 
 PlRule *

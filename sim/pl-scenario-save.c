@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include <libxml/parser.h>
+#include <libxml/SAX2.h>
 #include <libxml/tree.h>
 
 #include "pl-node.h"
@@ -234,72 +236,126 @@ pl_rule_to_xml (PlRule   *rule,
 
 /* Saving -------------------------------------------------------------- */
 
-static xmlNode *
-find_child (xmlNode    *parent,
-            const char *name)
+/* Where the new text goes, in bytes of the file as written. The tree
+ * parsed by pl_xml_context_load() has no byte offsets, so a second pass
+ * with the same options (no network, no entities; the first pass refused
+ * any DOCTYPE) records them as the parser reaches each tag. */
+typedef struct {
+  const char *text;
+  gsize length;
+  int depth;
+  gssize alter_start;     /* '<' of <alter> */
+  gssize alter_end;       /* after the '>' of </alter> (or of <alter/>) */
+  gssize expect_start;    /* '<' of <expect> */
+  gssize root_close;      /* '<' of </scenario> */
+} Offsets;
+
+/* The '<' of the tag that ends at @consumed: '<' cannot occur in attribute
+ * values, so the nearest one before is the tag's. */
+static gssize
+tag_start (Offsets *o,
+           long     consumed)
 {
-  pl_xml_foreach_element (parent, child)
-    if (xmlStrEqual (child->name, BAD_CAST name))
-      return child;
-  return NULL;
+  gssize at;
+
+  if (consumed < 0)
+    return -1;
+  at = (gssize) MIN ((gsize) consumed, o->length);
+  while (at > 0 && o->text[at] != '<')
+    at--;
+  return o->text[at] == '<' ? at : -1;
+}
+
+static void
+on_start (void           *user_data,
+          const xmlChar  *localname,
+          const xmlChar  *prefix,
+          const xmlChar  *uri,
+          int             n_namespaces,
+          const xmlChar **namespaces,
+          int             n_attributes,
+          int             n_defaulted,
+          const xmlChar **attributes)
+{
+  xmlParserCtxt *ctxt = user_data;
+  Offsets *o = ctxt->_private;
+
+  xmlSAX2StartElementNs (user_data, localname, prefix, uri, n_namespaces, namespaces,
+                         n_attributes, n_defaulted, attributes);
+  if (++o->depth == 2)
+    {
+      if (xmlStrEqual (localname, BAD_CAST "alter") && o->alter_start < 0)
+        o->alter_start = tag_start (o, xmlByteConsumed (ctxt));
+      else if (xmlStrEqual (localname, BAD_CAST "expect") && o->expect_start < 0)
+        o->expect_start = tag_start (o, xmlByteConsumed (ctxt));
+    }
+}
+
+static void
+on_end (void          *user_data,
+        const xmlChar *localname,
+        const xmlChar *prefix,
+        const xmlChar *uri)
+{
+  xmlParserCtxt *ctxt = user_data;
+  Offsets *o = ctxt->_private;
+  long consumed = xmlByteConsumed (ctxt);
+
+  xmlSAX2EndElementNs (user_data, localname, prefix, uri);
+  if (o->depth == 2 && xmlStrEqual (localname, BAD_CAST "alter") && o->alter_end < 0
+      && consumed > 0)
+    o->alter_end = (gssize) MIN ((gsize) consumed, o->length);
+  else if (o->depth == 1)
+    o->root_close = tag_start (o, consumed);
+  o->depth--;
 }
 
 static gboolean
-is_blank_text (xmlNode *node)
+find_offsets (Offsets *o)
 {
-  return node != NULL && node->type == XML_TEXT_NODE && xmlIsBlankNode (node);
+  xmlParserCtxt *ctxt = xmlNewParserCtxt ();
+  xmlDoc *doc;
+  gboolean ok;
+
+  o->alter_start = o->alter_end = o->expect_start = o->root_close = -1;
+  if (ctxt == NULL)
+    return FALSE;
+  ctxt->_private = o;
+  ctxt->sax->startElementNs = on_start;
+  ctxt->sax->endElementNs = on_end;
+  doc = xmlCtxtReadMemory (ctxt, o->text, (int) o->length, NULL, NULL,
+                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  ok = doc != NULL && ctxt->wellFormed && o->root_close >= 0
+       && (o->alter_start < 0) == (o->alter_end < 0);
+  xmlFreeDoc (doc);
+  xmlFreeParserCtxt (ctxt);
+  return ok;
 }
 
-/* The indentation of @element: the blanks after the last newline before
- * it; @fallback when it has none. */
+/* The blanks between the start of the line and @at, when only blanks
+ * precede it there; @fallback otherwise. */
 static char *
-indent_of (xmlNode    *element,
+indent_at (Offsets    *o,
+           gssize      at,
            const char *fallback)
 {
-  const char *text, *nl;
+  gssize line = at;
 
-  if (!is_blank_text (element->prev))
+  while (line > 0 && (o->text[line - 1] == ' ' || o->text[line - 1] == '\t'))
+    line--;
+  if (line > 0 && o->text[line - 1] != '\n')
     return g_strdup (fallback);
-  text = (const char *) element->prev->content;
-  nl = strrchr (text, '\n');
-  return g_strdup (nl ? nl + 1 : fallback);
+  return g_strndup (o->text + line, (gsize) (at - line));
 }
 
-static xmlNode *
-new_text (xmlDoc     *doc,
-          const char *text)
+/* The start of the blanks (newlines too) that end just before @at. */
+static gssize
+blanks_before (Offsets *o,
+               gssize   at)
 {
-  return xmlNewDocText (doc, BAD_CAST text);
-}
-
-/* A new <alter> before <expect>, or last in <scenario>. */
-static xmlNode *
-add_alter (xmlDoc  *doc,
-           xmlNode *root)
-{
-  xmlNode *expect = find_child (root, "expect");
-  xmlNode *first = xmlFirstElementChild (root);
-  g_autofree char *indent = first ? indent_of (first, "  ") : g_strdup ("  ");
-  g_autofree char *nl_indent = g_strconcat ("\n", indent, NULL);
-  xmlNode *alter = xmlNewDocNode (doc, NULL, BAD_CAST "alter", NULL);
-
-  if (expect != NULL)
-    {
-      xmlAddPrevSibling (expect, alter);
-      xmlAddPrevSibling (expect, new_text (doc, nl_indent));
-    }
-  else if (is_blank_text (root->last))
-    {
-      xmlAddPrevSibling (root->last, alter);
-      xmlAddPrevSibling (alter, new_text (doc, nl_indent));
-    }
-  else
-    {
-      xmlAddChild (root, new_text (doc, nl_indent));
-      xmlAddChild (root, alter);
-      xmlAddChild (root, new_text (doc, "\n"));
-    }
-  return alter;
+  while (at > 0 && g_ascii_isspace (o->text[at - 1]))
+    at--;
+  return at;
 }
 
 /* The ids of the rules in <alter>, as the loader names them. */
@@ -322,6 +378,16 @@ existing_ids (xmlNode *alter)
   return ids;
 }
 
+static xmlNode *
+find_child (xmlNode    *parent,
+            const char *name)
+{
+  pl_xml_foreach_element (parent, child)
+    if (xmlStrEqual (child->name, BAD_CAST name))
+      return child;
+  return NULL;
+}
+
 gboolean
 pl_scenario_save_rules (const char  *in_path,
                         const char  *out_path,
@@ -332,49 +398,54 @@ pl_scenario_save_rules (const char  *in_path,
 {
   g_autoptr (PlXmlContext) ctx = NULL;
   g_autoptr (GHashTable) ids = NULL;
-  g_autofree char *alter_indent = NULL;
+  g_autoptr (GString) out = NULL;
+  g_autoptr (GString) added = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *indent = NULL;
   g_autofree char *rule_indent = NULL;
-  xmlDoc *doc;
-  xmlNode *root, *alter, *closing;
-  xmlChar *mem = NULL;
-  int len = 0;
-  gboolean ok;
+  g_autoptr (GError) local_error = NULL;
+  xmlNode *root, *alter;
+  Offsets o = { 0 };
+  gsize length;
 
   g_return_val_if_fail (in_path != NULL && out_path != NULL, FALSE);
   g_return_val_if_fail (rules != NULL || n_rules == 0, FALSE);
   g_return_val_if_fail (PL_IS_SIM (sim), FALSE);
 
-  /* Blanks are kept: the file is written back as it was. */
   ctx = pl_xml_context_load (in_path, error);
   if (ctx == NULL)
     return FALSE;
-  doc = pl_xml_context_get_doc (ctx);
-  root = xmlDocGetRootElement (doc);
+  root = xmlDocGetRootElement (pl_xml_context_get_doc (ctx));
   if (root == NULL || !xmlStrEqual (root->name, BAD_CAST "scenario"))
     return pl_xml_error (ctx, error, root, NULL, "expected a <scenario> document");
-
-  alter = find_child (root, "alter");
-  if (alter == NULL && n_rules > 0)
-    alter = add_alter (doc, root);
-  if (alter == NULL)
-    goto write;
-
-  ids = existing_ids (alter);
-  alter_indent = indent_of (alter, "  ");
-  rule_indent = g_strdup_printf ("\n%s  ", alter_indent);
-  /* New rules go after the last one, before the blanks that end <alter>. */
-  closing = is_blank_text (alter->last) ? alter->last : NULL;
-  if (closing == NULL && n_rules > 0)
+  if (!g_file_get_contents (in_path, &text, &length, &local_error))
     {
-      g_autofree char *end = g_strconcat ("\n", alter_indent, NULL);
-
-      closing = xmlAddChild (alter, new_text (doc, end));
+      g_set_error (error, PL_SCENARIO_ERROR, PL_SCENARIO_ERROR_FILE, "%s: %s", in_path,
+                   local_error->message);
+      return FALSE;
+    }
+  o.text = text;
+  o.length = length;
+  if (!find_offsets (&o))
+    {
+      g_set_error (error, PL_SCENARIO_ERROR, PL_SCENARIO_ERROR_SYNTAX,
+                   "%s: changed while it was read", in_path);
+      return FALSE;
     }
 
+  alter = find_child (root, "alter");
+  ids = alter ? existing_ids (alter) : g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                               g_free, NULL);
+  indent = o.alter_start >= 0 ? indent_at (&o, o.alter_start, "  ")
+           : o.expect_start >= 0 ? indent_at (&o, o.expect_start, "  ")
+           : g_strdup ("  ");
+  rule_indent = g_strdup_printf ("\n%s  ", indent);
+
+  added = g_string_new (NULL);
   for (guint i = 0; i < n_rules; i++)
     {
       const char *id = pl_rule_get_id (rules[i]);
-      xmlNode *node;
+      g_autofree char *xml = NULL;
 
       if (!g_hash_table_add (ids, g_strdup (id)))
         {
@@ -382,23 +453,48 @@ pl_scenario_save_rules (const char  *in_path,
                        "%s: <alter> already has a rule with id '%s'", in_path, id);
           return FALSE;
         }
-      node = rule_node (doc, rules[i], sim, error);
-      if (node == NULL)
+      xml = pl_rule_to_xml (rules[i], sim, error);
+      if (xml == NULL)
         return FALSE;
-      /* Element first: libxml2 merges a text node added next to text. */
-      xmlAddPrevSibling (closing, node);
-      xmlAddPrevSibling (node, new_text (doc, rule_indent));
+      g_string_append (added, rule_indent);
+      g_string_append (added, xml);
     }
 
-write:
-  xmlDocDumpFormatMemoryEnc (doc, &mem, &len, "UTF-8", 0);
-  if (mem == NULL)
+  out = g_string_new_len (text, (gssize) length);
+  if (n_rules == 0)
+    ;
+  else if (o.alter_start >= 0 && length >= 2 && text[o.alter_end - 2] == '/')
     {
-      g_set_error (error, PL_SCENARIO_ERROR, PL_SCENARIO_ERROR_FILE,
-                   "%s: could not print the scenario", out_path);
-      return FALSE;
+      /* <alter/> opens up. */
+      g_string_append_printf (added, "\n%s</alter>", indent);
+      g_string_erase (out, o.alter_end - 2, 2);
+      g_string_insert_c (out, o.alter_end - 2, '>');
+      g_string_insert (out, o.alter_end - 1, added->str);
     }
-  ok = g_file_set_contents (out_path, (const char *) mem, len, error);
-  xmlFree (mem);
-  return ok;
+  else if (o.alter_start >= 0)
+    {
+      /* After the last rule, before the blanks that end <alter>. */
+      gssize close = tag_start (&o, (long) o.alter_end - 1);
+      gssize at = blanks_before (&o, close);
+
+      if (memchr (text + at, '\n', (gsize) (close - at)) == NULL)
+        g_string_append_printf (added, "\n%s", indent);
+      g_string_insert (out, at, added->str);
+    }
+  else if (o.expect_start >= 0)
+    {
+      g_autofree char *block = g_strdup_printf ("<alter>%s\n%s</alter>\n%s", added->str, indent,
+                                                indent);
+
+      g_string_insert (out, o.expect_start, block);
+    }
+  else
+    {
+      g_autofree char *block = g_strdup_printf ("\n%s<alter>%s\n%s</alter>", indent, added->str,
+                                                indent);
+
+      g_string_insert (out, blanks_before (&o, o.root_close), block);
+    }
+
+  return g_file_set_contents (out_path, out->str, (gssize) out->len, error);
 }

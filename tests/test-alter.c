@@ -1,206 +1,15 @@
-/* test-alter.c: breakpoints (hold rules), rules made from alterations,
- * and saving them into a scenario that replays the altered flow headless.
+/* test-alter.c: breakpoints (hold rules) released, edited, dropped and
+ * answered by a handler acting at once or from a later main-loop
+ * iteration; rules made from those alterations and from quick actions,
+ * replayed headless.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <string.h>
-#include <unistd.h>
 
-#include <glib/gstdio.h>
+#include "test-alter-util.h"
 
-#include "pl-held.h"
-#include "pl-models.h"
-#include "pl-node.h"
-#include "pl-rule-edit.h"
-#include "pl-scenario-save.h"
-#include "pl-scenario.h"
-#include "pl-wire.h"
-
-#define A3 "a3-subscribe-notify.xml"
 #define PUSH_TYPE "application/vnd.syncml.ds.notification"
-
-/* ---- helpers ---- */
-
-static char *
-bundled (const char *name)
-{
-  return g_build_filename (g_getenv ("PUSHLAB_SCENARIODIR"), name, NULL);
-}
-
-/* A folder with scenarios/ and data/ (a link to the source's data/), so
- * a scenario saved in scenarios/ finds ../data/ as the bundled ones do. */
-static char *
-workdir_new (void)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *data = g_canonicalize_filename ("../data", g_getenv ("PUSHLAB_SCENARIODIR"));
-  char *dir = g_dir_make_tmp ("pushlab-alter-XXXXXX", &error);
-  g_autofree char *scenarios = NULL;
-  g_autofree char *link = NULL;
-
-  g_assert_no_error (error);
-  scenarios = g_build_filename (dir, "scenarios", NULL);
-  link = g_build_filename (dir, "data", NULL);
-  g_assert_cmpint (g_mkdir (scenarios, 0700), ==, 0);
-  g_assert_cmpint (symlink (data, link), ==, 0);
-  return dir;
-}
-
-static char *
-workdir_file (const char *dir,
-              const char *name)
-{
-  return g_build_filename (dir, "scenarios", name, NULL);
-}
-
-static void
-workdir_free (char *dir)
-{
-  g_autofree char *scenarios = g_build_filename (dir, "scenarios", NULL);
-  g_autofree char *link = g_build_filename (dir, "data", NULL);
-  GDir *d = g_dir_open (scenarios, 0, NULL);
-  const char *name;
-
-  while (d && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (scenarios, name, NULL);
-      g_unlink (path);
-    }
-  g_clear_pointer (&d, g_dir_close);
-  g_rmdir (scenarios);
-  g_unlink (link);
-  g_rmdir (dir);
-  g_free (dir);
-}
-
-static PlScenario *
-load (const char *path)
-{
-  g_autoptr (GError) error = NULL;
-  PlScenario *scenario;
-
-  pl_models_register ();
-  scenario = pl_scenario_load (path, NULL, &error);
-  g_assert_no_error (error);
-  return scenario;
-}
-
-static void
-run (PlScenario *scenario)
-{
-  pl_scenario_start (scenario);
-  pl_scheduler_run (pl_sim_get_scheduler (pl_scenario_get_sim (scenario)));
-}
-
-static PlVerdict
-verdict (PlScenario *scenario)
-{
-  g_autoptr (PlReport) report = pl_scenario_check (scenario);
-
-  return report->verdict;
-}
-
-static int
-node_index (PlSim      *sim,
-            const char *id)
-{
-  return pl_node_get_index (pl_sim_find_node (sim, id));
-}
-
-/* Every message event, bytes included: two runs that print the same
- * string sent and delivered the same messages in the same order. */
-static char *
-messages_of (PlSim *sim)
-{
-  PlTrace *trace = pl_sim_get_trace (sim);
-  GString *out = g_string_new (NULL);
-
-  for (guint i = 0; i < pl_trace_get_n_events (trace); i++)
-    {
-      const PlTraceEvent *e = pl_trace_get_event (trace, i);
-      gsize len = 0;
-      const char *wire = e->wire ? g_bytes_get_data (e->wire, &len) : "";
-
-      if (!pl_trace_event_is_message (e))
-        continue;
-      g_string_append_printf (out, "%" G_GINT64_FORMAT " %s %d>%d #%" G_GUINT64_FORMAT " %s\n",
-                              e->t_us, e->name, e->from, e->to, e->hop, e->label);
-      g_string_append_len (out, wire, (gssize) len);
-      g_string_append_c (out, '\n');
-    }
-  return g_string_free (out, FALSE);
-}
-
-/* The @nth (1-based) message event of @kind from @from to @to labelled
- * @label, or NULL. */
-static const PlTraceEvent *
-find_message (PlSim       *sim,
-              PlEventKind  kind,
-              const char  *from,
-              const char  *to,
-              const char  *label,
-              guint        nth)
-{
-  PlTrace *trace = pl_sim_get_trace (sim);
-
-  for (guint i = 0; i < pl_trace_get_n_events (trace); i++)
-    {
-      const PlTraceEvent *e = pl_trace_get_event (trace, i);
-
-      if (e->kind == kind && e->from == node_index (sim, from) && e->to == node_index (sim, to)
-          && g_strcmp0 (e->label, label) == 0 && --nth == 0)
-        return e;
-    }
-  return NULL;
-}
-
-/* How many node events of @kind carry field @key = @value (and, when
- * @key2 is given, @key2 = @value2). */
-static guint
-count_events (PlSim      *sim,
-              PlEventKind kind,
-              const char *key,
-              const char *value,
-              const char *key2,
-              const char *value2)
-{
-  PlTrace *trace = pl_sim_get_trace (sim);
-  guint n = 0;
-
-  for (guint i = 0; i < pl_trace_get_n_events (trace); i++)
-    {
-      const PlTraceEvent *e = pl_trace_get_event (trace, i);
-      const PlField *f = pl_trace_event_get_field (e, key);
-      const PlField *f2 = key2 ? pl_trace_event_get_field (e, key2) : NULL;
-
-      if (e->kind == kind && f && f->type == PL_FIELD_STRING && g_strcmp0 (f->str, value) == 0
-          && (key2 == NULL || (f2 && f2->type == PL_FIELD_STRING
-                               && g_strcmp0 (f2->str, value2) == 0)))
-        n++;
-    }
-  return n;
-}
-
-static char *
-header_of (GBytes     *wire,
-           const char *name)
-{
-  g_autoptr (msg_t) msg = pl_wire_parse (wire, NULL);
-
-  return msg ? pl_wire_header_value (msg, name) : NULL;
-}
-
-/* A breakpoint on every NOTIFY delivered to ue. */
-static PlRule *
-notify_breakpoint (PlSim *sim)
-{
-  PlRule *rule = pl_rule_new (PL_RULE_ON_DELIVER, PL_RULE_HOLD);
-
-  pl_rule_set_id (rule, "bp");
-  pl_rule_set_hop (rule, -1, node_index (sim, "ue"));
-  pl_rule_set_method (rule, "NOTIFY");
-  return rule;
-}
 
 /* ---- the studio's side, played by the test ---- */
 
@@ -568,59 +377,6 @@ test_hold_answer_response (void)
 }
 
 static void
-test_hold_headless (void)
-{
-  char *dir = workdir_new ();
-  g_autofree char *in = bundled (A3);
-  g_autofree char *out = workdir_file (dir, "breakpoint.xml");
-  g_autoptr (PlScenario) baseline = load (in);
-  g_autoptr (PlScenario) scenario = NULL;
-  g_autoptr (PlRule) rule = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *expected = NULL;
-  g_autofree char *got = NULL;
-  PlSim *sim;
-  PlTrace *trace;
-  guint n_hold = 0;
-
-  g_test_summary ("Without a hold handler (pushlab run) a hold rule lets the message pass "
-                  "and its rule event says held=false; action=\"hold\" is read from a "
-                  "scenario file");
-
-  run (baseline);
-  rule = notify_breakpoint (pl_scenario_get_sim (baseline));
-  g_assert_true (pl_scenario_save_rules (in, out, &rule, 1, pl_scenario_get_sim (baseline),
-                                        &error));
-  g_assert_no_error (error);
-  scenario = load (out);
-  sim = pl_scenario_get_sim (scenario);
-  g_assert_cmpint (pl_rule_get_action (pl_sim_find_rule (sim, "bp")), ==, PL_RULE_HOLD);
-  run (scenario);
-  g_assert_cmpint (verdict (scenario), ==, PL_VERDICT_PASS);
-  expected = messages_of (pl_scenario_get_sim (baseline));
-  got = messages_of (sim);
-  g_assert_cmpstr (got, ==, expected);
-
-  trace = pl_sim_get_trace (sim);
-  for (guint i = 0; i < pl_trace_get_n_events (trace); i++)
-    {
-      const PlTraceEvent *e = pl_trace_get_event (trace, i);
-      const PlField *held = pl_trace_event_get_field (e, "held");
-
-      if (e->kind != PL_EVENT_RULE)
-        continue;
-      g_assert_cmpstr (pl_trace_event_get_field (e, "action")->str, ==, "hold");
-      g_assert_cmpint (e->node, ==, node_index (sim, "ue"));
-      g_assert_nonnull (held);
-      g_assert_cmpint (held->type, ==, PL_FIELD_BOOL);
-      g_assert_false (held->num);
-      n_hold++;
-    }
-  g_assert_cmpuint (n_hold, ==, 2);
-  workdir_free (dir);
-}
-
-static void
 on_hold_remove (PlSim    *sim,
                 PlHeld   *held,
                 gpointer  data)
@@ -714,6 +470,294 @@ test_rule_ids (void)
   g_assert_cmpstr (c, ==, "bp-4");
 }
 
+/* Keeps the held message for the caller, who acts on it later. */
+static void
+on_hold_keep (PlSim    *sim,
+              PlHeld   *held,
+              gpointer  data)
+{
+  *(PlHeld **) data = held;
+}
+
+/* Loads A3 with a breakpoint on the push NOTIFY (the second one ue
+ * receives) and steps until it is held. */
+static PlScenario *
+hold_push_notify (PlHeld **held)
+{
+  g_autofree char *path = bundled (A3);
+  PlScenario *scenario = load (path);
+  PlSim *sim = pl_scenario_get_sim (scenario);
+  PlRule *bp = notify_breakpoint (sim);
+
+  pl_rule_set_nth (bp, 2);
+  pl_sim_add_rule (sim, bp);
+  *held = NULL;
+  pl_sim_set_hold_func (sim, on_hold_keep, held, NULL);
+  pl_scenario_start (scenario);
+  while (*held == NULL && pl_scheduler_step (pl_sim_get_scheduler (sim)))
+    ;
+  g_assert_nonnull (*held);
+  return scenario;
+}
+
+static GBytes *
+replace_text (GBytes     *wire,
+              const char *find,
+              const char *replace)
+{
+  g_autofree char *text = g_strndup (g_bytes_get_data (wire, NULL), g_bytes_get_size (wire));
+  GString *s = g_string_new (text);
+
+  g_assert_cmpuint (g_string_replace (s, find, replace, 1), ==, 1);
+  return g_string_free_to_bytes (s);
+}
+
+static void
+test_edit_rules (void)
+{
+  PlHeld *held;
+  g_autoptr (PlScenario) scenario = hold_push_notify (&held);
+  PlSim *sim = pl_scenario_get_sim (scenario);
+  g_autoptr (GPtrArray) rules = g_ptr_array_new_with_free_func ((GDestroyNotify) pl_rule_free);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) same = g_bytes_ref (pl_held_get_wire (held));
+  g_autoptr (GBytes) edited = NULL;
+  g_autoptr (GBytes) step = NULL;
+  g_autoptr (GBytes) replayed = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *want = NULL;
+  PlRuleAction actions[] = { PL_RULE_SET_HEADER, PL_RULE_SET_HEADER, PL_RULE_REMOVE_HEADER,
+                             PL_RULE_REPLACE_BODY };
+  /* In the order of the edited message, then what it lost. */
+  const char *names[] = { "Max-Forwards", "X-Added", "Contact", NULL };
+
+  g_test_summary ("An edit that adds, changes and removes headers and changes the body "
+                  "becomes set-header, remove-header and replace-body rules for that "
+                  "message; an unchanged message gives no rule");
+
+  g_assert_true (pl_rules_from_edit (sim, held, same, rules, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rules->len, ==, 0);
+
+  step = replace_text (pl_held_get_wire (held), "Max-Forwards: 68", "Max-Forwards: 5");
+  edited = replace_text (step, "\r\nContact: <sip:psadm1.home1.net>", "\r\nX-Added: yes");
+  g_clear_pointer (&step, g_bytes_unref);
+  step = g_steal_pointer (&edited);
+  {
+    /* A new body: Content-Length follows it in the edited text too. */
+    g_autofree char *text = g_strndup (g_bytes_get_data (step, NULL), g_bytes_get_size (step));
+    char *sep = strstr (text, "\r\n\r\n");
+    g_autoptr (GString) s = NULL;
+    g_autofree char *old_length = NULL;
+    g_autofree char *new_length = NULL;
+
+    g_assert_nonnull (sep);
+    old_length = g_strdup_printf ("Content-Length: %zu", strlen (sep + 4));
+    new_length = g_strdup_printf ("Content-Length: %zu", strlen ("new body"));
+    sep[4] = '\0';
+    s = g_string_new (text);
+    g_assert_cmpuint (g_string_replace (s, old_length, new_length, 1), ==, 1);
+    g_string_append (s, "new body");
+    edited = g_bytes_new (s->str, s->len);
+  }
+
+  g_assert_true (pl_rules_from_edit (sim, held, edited, rules, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rules->len, ==, G_N_ELEMENTS (actions));
+  replayed = g_bytes_ref (pl_held_get_wire (held));
+  for (guint i = 0; i < rules->len; i++)
+    {
+      PlRule *rule = g_ptr_array_index (rules, i);
+      g_autoptr (GBytes) next = NULL;
+      const char *value;
+
+      g_assert_cmpint (pl_rule_get_action (rule), ==, actions[i]);
+      if (names[i])
+        g_assert_cmpstr (pl_rule_get_edit (rule, &value), ==, names[i]);
+      g_assert_cmpstr (pl_rule_get_method (rule), ==, "NOTIFY");
+      g_assert_cmpuint (pl_rule_get_nth (rule), ==, 2);
+      g_assert_cmpint (pl_rule_get_point (rule), ==, PL_RULE_ON_DELIVER);
+      /* Each has an id of its own. */
+      for (guint j = 0; j < i; j++)
+        g_assert_cmpstr (pl_rule_get_id (rule), !=, pl_rule_get_id (g_ptr_array_index (rules, j)));
+    }
+  pl_sim_release_held (sim, held, edited);
+  pl_scheduler_run (pl_sim_get_scheduler (sim));
+  {
+    const PlTraceEvent *notify = find_message (sim, PL_EVENT_DELIVER, "pcscf", "ue", "NOTIFY", 2);
+    g_autofree char *mf = header_of (notify->wire, "Max-Forwards");
+    g_autofree char *added = header_of (notify->wire, "X-Added");
+    g_autofree char *contact = header_of (notify->wire, "Contact");
+
+    g_assert_true (g_bytes_equal (notify->wire, edited));
+    g_assert_cmpstr (mf, ==, "5");
+    g_assert_cmpstr (added, ==, "yes");
+    g_assert_null (contact);
+  }
+}
+
+static void
+test_edit_refused (void)
+{
+  PlHeld *held;
+  g_autoptr (PlScenario) scenario = hold_push_notify (&held);
+  PlSim *sim = pl_scenario_get_sim (scenario);
+  g_autoptr (GPtrArray) rules = g_ptr_array_new_with_free_func ((GDestroyNotify) pl_rule_free);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) info = replace_text (pl_held_get_wire (held), "NOTIFY sip:", "INFO sip:");
+  g_autoptr (GBytes) method = replace_text (info, "CSeq: 2 NOTIFY", "CSeq: 2 INFO");
+  g_autoptr (GBytes) uri = replace_text (pl_held_get_wire (held), "NOTIFY sip:[5555",
+                                         "NOTIFY sip:[6666");
+  g_autoptr (GBytes) broken = replace_text (pl_held_get_wire (held), "CSeq: 2 NOTIFY",
+                                            "CSeq: two");
+  g_autoptr (GBytes) junk = g_bytes_new_static ("hello", 5);
+
+  g_test_summary ("An edit of the start line, or one that is no usable SIP message, cannot "
+                  "be replayed by rules: a clear error, no rule");
+
+  g_assert_false (pl_rules_from_edit (sim, held, method, rules, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (error->message, "start line changed"));
+  g_clear_error (&error);
+  g_assert_false (pl_rules_from_edit (sim, held, uri, rules, &error));
+  g_assert_nonnull (strstr (error->message, "sip:[6666::aaa:bbb:ccc:ddd]:1357"));
+  g_clear_error (&error);
+  g_assert_false (pl_rules_from_edit (sim, held, broken, rules, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, "CSeq"));
+  g_clear_error (&error);
+  g_assert_false (pl_rules_from_edit (sim, held, junk, rules, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_cmpuint (rules->len, ==, 0);
+  pl_sim_drop_held (sim, held);
+  g_assert_cmpuint (pl_sim_get_n_held (sim), ==, 0);
+}
+
+/* Quick actions: a rule made from an arrow of a finished run, added to a
+ * fresh run of the same scenario. */
+static PlScenario *
+rerun_a3_with (PlRule *rule)
+{
+  g_autofree char *path = bundled (A3);
+  PlScenario *scenario = load (path);
+
+  pl_sim_add_rule (pl_scenario_get_sim (scenario), rule);
+  run (scenario);
+  return scenario;
+}
+
+static void
+test_quick_actions (void)
+{
+  g_autofree char *path = bundled (A3);
+  g_autoptr (PlScenario) baseline = load (path);
+  g_autoptr (PlScenario) answered = NULL;
+  g_autoptr (PlScenario) dropped = NULL;
+  g_autoptr (PlScenario) delayed = NULL;
+  g_autoptr (GError) error = NULL;
+  const PlTraceEvent *push, *ok, *sent, *late, *on_time;
+  PlSim *sim;
+  PlRule *rule;
+
+  g_test_summary ("Issue 6 quick actions on arrows: answer the push NOTIFY with 415, drop the "
+                  "SUBSCRIBE when sent, delay the 200 by 2s: each a rule that picks exactly "
+                  "that message in a re-run; a response cannot be answered");
+
+  run (baseline);
+  sim = pl_scenario_get_sim (baseline);
+  push = find_message (sim, PL_EVENT_DELIVER, "pcscf", "ue", "NOTIFY", 2);
+  ok = find_message (sim, PL_EVENT_DELIVER, "pcscf", "ue", "200 OK", 2);
+  sent = find_message (sim, PL_EVENT_SEND, "ue", "pcscf", "SUBSCRIBE", 1);
+  g_assert_nonnull (push);
+  g_assert_nonnull (ok);
+  g_assert_nonnull (sent);
+
+  g_assert_null (pl_rule_new_answer_event (sim, ok, 415, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_clear_error (&error);
+
+  rule = pl_rule_new_answer_event (sim, push, 415, "Not This Type", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pl_rule_get_nth (rule), ==, 2);
+  answered = rerun_a3_with (rule);
+  g_assert_nonnull (find_message (pl_scenario_get_sim (answered), PL_EVENT_SEND, "ue", "pcscf",
+                                  "415 Not This Type", 1));
+  g_assert_null (find_message (pl_scenario_get_sim (answered), PL_EVENT_DELIVER, "pcscf", "ue",
+                               "NOTIFY", 2));
+  g_assert_nonnull (find_message (pl_scenario_get_sim (answered), PL_EVENT_DELIVER, "pcscf", "ue",
+                                  "NOTIFY", 1));
+
+  rule = pl_rule_new_drop_event (sim, sent, PL_RULE_ON_SEND, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pl_rule_get_nth (rule), ==, 1);
+  dropped = rerun_a3_with (rule);
+  g_assert_nonnull (find_message (pl_scenario_get_sim (dropped), PL_EVENT_DROP, "ue", "pcscf",
+                                  "SUBSCRIBE", 1));
+  g_assert_nonnull (find_message (pl_scenario_get_sim (dropped), PL_EVENT_RETRANSMIT, "ue",
+                                  "pcscf", "SUBSCRIBE", 1));
+
+  rule = pl_rule_new_delay_event (sim, ok, PL_RULE_ON_DELIVER, PL_SEC (2), &error);
+  g_assert_no_error (error);
+  delayed = rerun_a3_with (rule);
+  /* The same transmission (same hop: the run is the same until then)
+   * arrives 2s later; meanwhile ue retransmitted its SUBSCRIBE. */
+  on_time = ok;
+  late = NULL;
+  for (guint i = 0; i < pl_trace_get_n_events (pl_sim_get_trace (pl_scenario_get_sim (delayed)));
+       i++)
+    {
+      const PlTraceEvent *e = pl_trace_get_event (pl_sim_get_trace (pl_scenario_get_sim (delayed)),
+                                                  i);
+
+      if (e->kind == PL_EVENT_DELIVER && e->hop == on_time->hop)
+        late = e;
+    }
+  g_assert_nonnull (late);
+  g_assert_true (g_bytes_equal (late->wire, on_time->wire));
+  g_assert_cmpint (late->t_us, ==, on_time->t_us + PL_SEC (2));
+  g_assert_nonnull (find_message (pl_scenario_get_sim (delayed), PL_EVENT_RETRANSMIT, "ue",
+                                  "pcscf", "SUBSCRIBE", 1));
+}
+
+static void
+test_event_never_delivered (void)
+{
+  g_autofree char *path = bundled (A3);
+  g_autoptr (PlScenario) scenario = load (path);
+  PlSim *sim = pl_scenario_get_sim (scenario);
+  PlRule *lose = pl_rule_new (PL_RULE_ON_SEND, PL_RULE_DROP);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PlRule) at_send = NULL;
+  const PlTraceEvent *dropped, *node_event = NULL;
+  PlTrace *trace = pl_sim_get_trace (sim);
+
+  g_test_summary ("A message that never reached the rules at delivery (dropped when sent) "
+                  "gives no delivery rule and says why; an event that is no message gives "
+                  "no rule");
+
+  pl_rule_set_method (lose, "SUBSCRIBE");
+  pl_rule_set_nth (lose, 1);
+  pl_sim_add_rule (sim, lose);
+  run (scenario);
+  dropped = find_message (sim, PL_EVENT_DROP, "ue", "pcscf", "SUBSCRIBE", 1);
+  g_assert_nonnull (dropped);
+  g_assert_null (pl_rule_new_for_event (sim, dropped, PL_RULE_ON_DELIVER, PL_RULE_DROP, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "never reached the rules at delivery"));
+  g_clear_error (&error);
+
+  at_send = pl_rule_new_for_event (sim, dropped, PL_RULE_ON_SEND, PL_RULE_DELAY, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pl_rule_get_nth (at_send), ==, 1);
+
+  for (guint i = 0; i < pl_trace_get_n_events (trace) && node_event == NULL; i++)
+    if (!pl_trace_event_is_message (pl_trace_get_event (trace, i)))
+      node_event = pl_trace_get_event (trace, i);
+  g_assert_null (pl_rule_new_for_event (sim, node_event, PL_RULE_ON_SEND, PL_RULE_DROP, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+}
+
+/* Writes @text as scenarios/@name in @dir and returns the path. */
 int
 main (int argc, char *argv[])
 {
@@ -726,10 +770,13 @@ main (int argc, char *argv[])
   g_test_add_func ("/alter/hold/drop", test_hold_drop);
   g_test_add_func ("/alter/hold/answer", test_hold_answer);
   g_test_add_func ("/alter/hold/answer-response", test_hold_answer_response);
-  g_test_add_func ("/alter/hold/headless", test_hold_headless);
   g_test_add_func ("/alter/hold/remove-rule", test_remove_rule);
   g_test_add_func ("/alter/hold/dispose", test_dispose_holding);
   g_test_add_func ("/alter/rule/ids", test_rule_ids);
+  g_test_add_func ("/alter/edit/rules", test_edit_rules);
+  g_test_add_func ("/alter/edit/refused", test_edit_refused);
+  g_test_add_func ("/alter/quick/actions", test_quick_actions);
+  g_test_add_func ("/alter/quick/never-delivered", test_event_never_delivered);
 
   return g_test_run ();
 }
