@@ -328,9 +328,14 @@ static char *
 start_line (sip_t *sip)
 {
   if (sip->sip_request)
-    return g_strdup_printf ("%s %s %s", sip->sip_request->rq_method_name,
-                            url_as_string (NULL, sip->sip_request->rq_url),
-                            sip->sip_request->rq_version);
+    {
+      char *uri = url_as_string (NULL, sip->sip_request->rq_url);
+      char *line = g_strdup_printf ("%s %s %s", sip->sip_request->rq_method_name, uri,
+                                    sip->sip_request->rq_version);
+
+      su_free (NULL, uri);
+      return line;
+    }
   if (sip->sip_status)
     return g_strdup_printf ("%s %u %s", sip->sip_status->st_version,
                             sip->sip_status->st_status,

@@ -24,9 +24,9 @@ char     *pl_rule_to_xml          (PlRule   *rule,
 /* Reads @in_path, appends @rules (in that order, after the rules it has)
  * to its <alter> (created before <expect>, or last, when missing) and
  * writes the result to @out_path (may be @in_path). Everything else stays
- * as written: the tree is parsed with its blanks and comments kept
- * (through pl-xml's safe loading: no network, no entities), and the new
- * elements are indented like their neighbours. Relative paths in the file
+ * byte for byte as written: the file is read through pl-xml's safe loading
+ * (no network, no entities, no DOCTYPE), and the new elements are spliced
+ * into its text, indented like their neighbours. Relative paths in the file
  * (body-file, href, ...) are left as they are: keep @out_path in the same
  * folder as @in_path for them to resolve. Fails (nothing written) when a
  * rule's id is already used in the file, explicitly or as the rule-N a

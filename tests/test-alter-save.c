@@ -120,13 +120,14 @@ test_save_refused (void)
   g_autoptr (PlScenario) scenario = load (in);
   g_autoptr (PlRule) rule = pl_rule_new (PL_RULE_ON_SEND, PL_RULE_REPLACE_BODY);
   g_autoptr (GBytes) binary = g_bytes_new_static ("\x01\x02", 2);
+  g_autoptr (GBytes) text = g_bytes_new_static ("text", 4);
   g_autoptr (GError) error = NULL;
 
   g_test_summary ("Saving refuses an id the file already uses (rule-1 for its first rule "
                   "without id) and a body an XML attribute cannot hold; nothing is written");
 
   pl_rule_set_id (rule, "rule-1");
-  pl_rule_set_body (rule, g_bytes_new_static ("text", 4), NULL);
+  pl_rule_set_body (rule, text, NULL);
   g_assert_false (pl_scenario_save_rules (in, out, &rule, 1, pl_scenario_get_sim (scenario),
                                          &error));
   g_assert_error (error, PL_SCENARIO_ERROR, PL_SCENARIO_ERROR_INVALID);

@@ -631,6 +631,7 @@ test_edit_refused (void)
   g_assert_cmpuint (rules->len, ==, 0);
   pl_sim_drop_held (sim, held);
   g_assert_cmpuint (pl_sim_get_n_held (sim), ==, 0);
+  pl_scheduler_run (pl_sim_get_scheduler (sim));
 }
 
 /* Quick actions: a rule made from an arrow of a finished run, added to a
