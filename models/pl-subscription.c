@@ -482,3 +482,9 @@ pl_notifier_get_subscribe_msg (PlNotifier *notifier)
 {
   return notifier->subscribe;
 }
+
+PlNode *
+pl_notifier_get_next_hop (PlNotifier *notifier)
+{
+  return pl_dialog_get_next_hop (notifier->dialog);
+}

@@ -100,5 +100,7 @@ PlTime        pl_notifier_get_expires_at (PlNotifier *notifier);
 /* The subscriber's SUBSCRIBE as first received (Event, Accept, PAI). */
 sip_t        *pl_notifier_get_subscribe (PlNotifier *notifier);
 msg_t        *pl_notifier_get_subscribe_msg (PlNotifier *notifier);
+/* The node a NOTIFY in the dialog goes to first (pl_dialog_get_next_hop). */
+PlNode       *pl_notifier_get_next_hop (PlNotifier *notifier);
 
 G_END_DECLS
