@@ -11,9 +11,12 @@
  * <path> filled with a class colour per arrow, which is how
  * tests/test-timeline-export.c counts them.
  *
- * When the window holds more arrows than it has pixel rows (a million
- * messages zoomed out), labels are left out and, of the arrows between
- * the same two lanes starting on the same pixel row, one is drawn.
+ * When the window holds more than one arrow per three pixel rows (a
+ * million messages zoomed out) it is "dense": arrows are bare lines,
+ * stroked in one path per class, without heads, labels or mark names,
+ * and of the arrows between the same two lanes starting on the same
+ * pixel row one is drawn. The selection and highlighted arrows are
+ * always drawn in full.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -42,7 +45,8 @@
 #define MARK_LABEL_H 11.0
 #define HIT_TOLERANCE 5.0
 #define MARK_R 4.0
-#define DROP_AT 0.6             /* a drop's cross sits this far toward the target */
+#define DROP_AT 0.6
+#define DENSE_PX 3              /* fewer pixel rows per arrow than this: a dense frame */             /* a drop's cross sits this far toward the target */
 
 typedef struct {
   double r, g, b;
@@ -108,6 +112,7 @@ typedef struct {
   double *label_bottom;     /* per left lane position: lowest label drawn so far */
   guint8 *seen;             /* dense: (from, to, pixel row) already drawn */
   gsize seen_rows;
+  GArray *batch[PL_TIMELINE_N_CLASSES]; /* dense: line ends (x0, y0, x1, y1) per class */
 } Frame;
 
 void
@@ -425,11 +430,13 @@ draw_arrow (Frame *f,
   if (arrow->flags & PL_TIMELINE_ARROW_SELF)
     y1 = MAX (y1, y0 + f->geo.loop_h);
 
+  /* Too many to tell apart: bare lines, one stroke per class at the end. */
   if (f->dense && !selected && !lit)
     {
       double row = floor (y0);
+      double ends[4] = { x0, y0, x1, y1 };
 
-      if (row >= 0 && row < f->seen_rows)
+      if (f->seen && row >= 0 && row < f->seen_rows)
         {
           gsize bit = ((gsize) arrow->from * f->n_lanes + arrow->to) * f->seen_rows + (gsize) row;
 
@@ -437,6 +444,13 @@ draw_arrow (Frame *f,
             return;
           f->seen[bit / 8] |= 1u << (bit % 8);
         }
+      if (arrow->flags & PL_TIMELINE_ARROW_SELF)
+        {
+          ends[0] = x0 + f->geo.loop_w;
+          ends[2] = x0 + f->geo.loop_w;
+        }
+      g_array_append_vals (f->batch[MIN (arrow->klass, PL_TIMELINE_N_CLASSES - 1)], ends, 4);
+      return;
     }
 
   if (selected || lit)
@@ -656,8 +670,33 @@ draw_divergence (Frame *f)
 }
 
 static void
+stroke_batches (Frame *f)
+{
+  for (guint k = 0; k < PL_TIMELINE_N_CLASSES; k++)
+    {
+      const GArray *ends = f->batch[k];
+
+      if (ends == NULL || ends->len == 0)
+        continue;
+      cairo_new_path (f->cr);
+      for (guint i = 0; i + 3 < ends->len; i += 4)
+        {
+          const double *e = &g_array_index (ends, double, i);
+
+          cairo_move_to (f->cr, e[0], e[1]);
+          cairo_line_to (f->cr, e[2], e[3]);
+        }
+      set_rgb (f->cr, &f->pal->klass[k]);
+      cairo_set_line_width (f->cr, 1);
+      cairo_stroke (f->cr);
+    }
+}
+
+static void
 frame_clear (Frame *f)
 {
+  for (guint k = 0; k < PL_TIMELINE_N_CLASSES; k++)
+    g_clear_pointer (&f->batch[k], g_array_unref);
   g_clear_object (&f->layout);
   g_clear_pointer (&f->font, pango_font_description_free);
   g_clear_pointer (&f->bold, pango_font_description_free);
@@ -733,17 +772,33 @@ pl_timeline_render (PlTimelineModel          *model,
   draw_divergence (&f);
 
   pl_timeline_model_query_arrows (model, view->layout, top, bottom, arrows);
-  f.dense = arrows->len > (guint) MAX (view->height, 1);
-  if (f.dense && f.n_lanes > 0 && f.n_lanes <= 256)
+  /* More than one arrow per DENSE_PX pixel rows: no heads, no labels. */
+  f.dense = arrows->len * DENSE_PX > (guint) MAX (view->height, 1);
+  if (f.dense)
     {
-      f.seen_rows = (gsize) MAX (view->height, 1);
-      f.seen = g_malloc0 ((gsize) f.n_lanes * f.n_lanes * f.seen_rows / 8 + 1);
+      if (f.n_lanes > 0 && f.n_lanes <= 256)
+        {
+          f.seen_rows = (gsize) MAX (view->height, 1);
+          f.seen = g_malloc0 ((gsize) f.n_lanes * f.n_lanes * f.seen_rows / 8 + 1);
+        }
+      for (guint k = 0; k < PL_TIMELINE_N_CLASSES; k++)
+        f.batch[k] = g_array_new (FALSE, FALSE, sizeof (double));
     }
   for (guint i = 0; i < arrows->len; i++)
     {
       guint index = g_array_index (arrows, guint, i);
 
-      if ((int) index != view->selected)
+      if ((int) index != view->selected
+          && !(f.dense && view->n_highlighted && is_highlighted (view, index)))
+        draw_arrow (&f, index);
+    }
+  stroke_batches (&f);
+  /* In a dense frame the highlighted arrows go over the batches. */
+  for (guint i = 0; f.dense && view->n_highlighted && i < arrows->len; i++)
+    {
+      guint index = g_array_index (arrows, guint, i);
+
+      if ((int) index != view->selected && is_highlighted (view, index))
         draw_arrow (&f, index);
     }
   /* The selection on top of everything. */
