@@ -26,6 +26,7 @@ struct _PlRule {
   char *header;
   GRegex *regex;
   guint nth;
+  gboolean nth_counts_all;
   guint matches;
 
   PlTime delay;
@@ -45,6 +46,7 @@ static const char *const action_names[] = {
   [PL_RULE_REMOVE_HEADER] = "remove-header",
   [PL_RULE_REPLACE_BODY] = "replace-body",
   [PL_RULE_RESPOND] = "respond",
+  [PL_RULE_HOLD] = "hold",
   NULL
 };
 
@@ -146,6 +148,13 @@ pl_rule_set_nth (PlRule *rule,
 }
 
 void
+pl_rule_set_nth_counts_all (PlRule   *rule,
+                            gboolean  all)
+{
+  rule->nth_counts_all = all;
+}
+
+void
 pl_rule_set_delay (PlRule *rule,
                    PlTime  delay)
 {
@@ -196,10 +205,95 @@ pl_rule_get_action (PlRule *rule)
   return rule->action;
 }
 
+void
+pl_rule_get_hop (PlRule *rule,
+                 int    *from,
+                 int    *to)
+{
+  *from = rule->from;
+  *to = rule->to;
+}
+
+const char *
+pl_rule_get_proto (PlRule *rule)
+{
+  return rule->proto;
+}
+
+const char *
+pl_rule_get_method (PlRule *rule)
+{
+  return rule->method;
+}
+
+gboolean
+pl_rule_get_status (PlRule *rule,
+                    int    *min,
+                    int    *max)
+{
+  *min = rule->status_min;
+  *max = rule->status_max;
+  return rule->status_min != 0;
+}
+
+const char *
+pl_rule_get_header (PlRule  *rule,
+                    GRegex **regex)
+{
+  if (regex)
+    *regex = rule->regex;
+  return rule->header;
+}
+
+guint
+pl_rule_get_nth (PlRule *rule)
+{
+  return rule->nth;
+}
+
+gboolean
+pl_rule_get_nth_counts_all (PlRule *rule)
+{
+  return rule->nth_counts_all;
+}
+
+PlTime
+pl_rule_get_delay (PlRule *rule)
+{
+  return rule->delay;
+}
+
+const char *
+pl_rule_get_edit (PlRule      *rule,
+                  const char **value)
+{
+  if (value)
+    *value = rule->edit_value;
+  return rule->edit_name;
+}
+
+GBytes *
+pl_rule_get_body (PlRule      *rule,
+                  const char **content_type)
+{
+  if (content_type)
+    *content_type = rule->content_type;
+  return rule->body;
+}
+
+int
+pl_rule_get_response (PlRule      *rule,
+                      const char **reason)
+{
+  if (reason)
+    *reason = rule->reason;
+  return rule->status;
+}
+
 const char *
 pl_rule_action_to_string (PlRuleAction action)
 {
-  g_return_val_if_fail (action <= PL_RULE_RESPOND, "unknown");
+  g_return_val_if_fail (action < G_N_ELEMENTS (action_names) - 1, "unknown");
   return action_names[action];
 }
 
@@ -280,6 +374,7 @@ pl_rule_describe (PlRule     *rule,
       break;
     case PL_RULE_DROP:
     case PL_RULE_REPLACE_BODY:
+    case PL_RULE_HOLD:
     default:
       break;
     }
@@ -508,6 +603,7 @@ _pl_rule_edit (PlRule *rule,
     case PL_RULE_DELAY:
     case PL_RULE_DUPLICATE:
     case PL_RULE_RESPOND:
+    case PL_RULE_HOLD:
     default:
       return g_bytes_ref (wire);
     }

@@ -23,6 +23,7 @@ typedef enum {
   PL_RULE_REMOVE_HEADER,
   PL_RULE_REPLACE_BODY,
   PL_RULE_RESPOND,
+  PL_RULE_HOLD,       /* a breakpoint: see pl_sim_set_hold_func() */
 } PlRuleAction;
 
 PlRule      *pl_rule_new            (PlRulePoint  point,
@@ -52,6 +53,13 @@ void         pl_rule_set_header     (PlRule     *rule,
 /* Only the nth matching message (1-based); 0 for every one. */
 void         pl_rule_set_nth        (PlRule *rule,
                                      guint   nth);
+/* FALSE (default): nth counts the matching messages that reach this rule.
+ * TRUE: every matching message that enters the rules of this point, also
+ * those an earlier rule dropped, answered or held (scenario attribute
+ * nth-counts="all"), so the rule picks the same message wherever it
+ * stands in the list: rules made from an alteration use it. */
+void         pl_rule_set_nth_counts_all (PlRule   *rule,
+                                         gboolean  all);
 
 /* Action parameters. */
 void         pl_rule_set_delay      (PlRule *rule,
@@ -67,6 +75,28 @@ void         pl_rule_set_response   (PlRule     *rule,
                                      const char *reason);
 
 PlRulePoint  pl_rule_get_point      (PlRule *rule);
+/* What the setters above set (for listing and saving rules). */
+void         pl_rule_get_hop        (PlRule *rule,
+                                     int    *from,
+                                     int    *to);
+const char  *pl_rule_get_proto      (PlRule *rule);
+const char  *pl_rule_get_method     (PlRule *rule);
+/* FALSE when the rule does not match on a status. */
+gboolean     pl_rule_get_status     (PlRule *rule,
+                                     int    *min,
+                                     int    *max);
+const char  *pl_rule_get_header     (PlRule  *rule,
+                                     GRegex **regex);
+guint        pl_rule_get_nth        (PlRule *rule);
+gboolean     pl_rule_get_nth_counts_all (PlRule *rule);
+PlTime       pl_rule_get_delay      (PlRule *rule);
+const char  *pl_rule_get_edit       (PlRule      *rule,
+                                     const char **value);
+GBytes      *pl_rule_get_body       (PlRule      *rule,
+                                     const char **content_type);
+int          pl_rule_get_response   (PlRule      *rule,
+                                     const char **reason);
+
 PlRuleAction pl_rule_get_action     (PlRule *rule);
 const char  *pl_rule_action_to_string (PlRuleAction action);
 /* The action names, indexed by PlRuleAction, NULL-terminated. */

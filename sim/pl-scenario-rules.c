@@ -11,6 +11,8 @@
 #include "pl-scenario-private.h"
 
 static const char *const rule_points[] = { "send", "deliver", NULL };
+/* What nth= counts: the messages that reach the rule, or all of them. */
+static const char *const nth_counts[] = { "reaching", "all", NULL };
 
 /* Which attributes go with which action. */
 static const struct {
@@ -43,7 +45,7 @@ check_rule_params (PlXmlContext  *ctx,
         continue;
 
       which = g_string_new (NULL);
-      for (guint a = 0; a <= PL_RULE_RESPOND; a++)
+      for (guint a = 0; pl_rule_action_names ()[a] != NULL; a++)
         if (rule_params[i].actions & (1u << a))
           g_string_append_printf (which, "%saction=\"%s\"", which->len ? " or " : "",
                                   pl_rule_action_to_string (a));
@@ -103,6 +105,7 @@ load_rule_match (PlXmlContext  *ctx,
   const char *proto = pl_xml_attr (element, "proto");
   g_autoptr(GRegex) regex = NULL;
   guint64 nth;
+  int counts;
 
   if (request != NULL && response != NULL)
     return pl_xml_error (ctx, error, element, "response",
@@ -145,6 +148,12 @@ load_rule_match (PlXmlContext  *ctx,
   if (!pl_xml_attr_uint (ctx, element, "nth", 0, 1, G_MAXUINT, &nth, error))
     return FALSE;
   pl_rule_set_nth (rule, (guint) nth);
+  if (!pl_xml_attr_enum (ctx, element, "nth-counts", nth_counts, 0, &counts, error))
+    return FALSE;
+  if (counts != 0 && nth == 0)
+    return pl_xml_error (ctx, error, element, "nth-counts",
+                         "nth-counts= needs nth= (which matching message the rule takes)");
+  pl_rule_set_nth_counts_all (rule, counts != 0);
   return TRUE;
 }
 
@@ -228,6 +237,9 @@ load_rule_action (PlXmlContext  *ctx,
           !pl_xml_attr_uint (ctx, element, "status", 0, 100, 699, &status, error))
         return FALSE;
       pl_rule_set_response (rule, (int) status, pl_xml_attr (element, "reason"));
+      break;
+
+    case PL_RULE_HOLD:
       break;
 
     default:

@@ -389,7 +389,8 @@ source_dispatch (GSource     *source,
 
   if (self->mode == PL_RUN_FAST)
     {
-      for (guint i = 0; i < FAST_BATCH; i++)
+      /* An event may pause the run (a breakpoint): stop right there. */
+      for (guint i = 0; i < FAST_BATCH && !self->paused; i++)
         if (!pl_scheduler_step (self))
           break;
     }
@@ -397,12 +398,12 @@ source_dispatch (GSource     *source,
     {
       gint64 wall = g_get_monotonic_time ();
 
-      while (!pl_scheduler_is_finished (self)
+      while (!self->paused && !pl_scheduler_is_finished (self)
              && paced_wall_time (self, heap_at (self, 0)->at) <= wall)
         pl_scheduler_step (self);
 
       /* The clock follows wall time between events too. */
-      if (!pl_scheduler_is_finished (self))
+      if (!self->paused && !pl_scheduler_is_finished (self))
         {
           PlTime virtual_now = self->pace_virtual_origin
                                + (PlTime) ((wall - self->pace_wall_origin) * self->speed);
@@ -410,6 +411,9 @@ source_dispatch (GSource     *source,
             self->now = MIN (virtual_now, heap_at (self, 0)->at);
         }
     }
+
+  if (self->paused)
+    return G_SOURCE_CONTINUE; /* pl_scheduler_set_paused (FALSE) wakes it */
 
   if (pl_scheduler_is_finished (self))
     {

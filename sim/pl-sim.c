@@ -13,7 +13,7 @@
 
 #include "pl-node-private.h"
 #include "pl-rule-private.h"
-#include "pl-sim.h"
+#include "pl-sim-private.h"
 #include "pl-transaction.h"
 #include "pl-wire.h"
 
@@ -27,18 +27,6 @@ typedef struct {
   PlTime busy_until[2];   /* bandwidth: the link is sending until then */
   PlTime last_arrival[2]; /* TCP: arrivals stay in order */
 } PlLink;
-
-typedef struct {
-  PlSim *sim;
-  guint64 hop;
-  int from;
-  int to;
-  char *proto;            /* interned */
-  GBytes *wire;
-  char *label;
-  PlTransport transport;
-  gboolean rules_done;    /* deliver-side rules already ran (a delayed copy) */
-} PlDelivery;
 
 struct _PlSim {
   GObject parent_instance;
@@ -57,6 +45,9 @@ struct _PlSim {
   GHashTable *links;      /* pair key -> PlLink* */
 
   GPtrArray *rules;       /* PlRule*, owned */
+  guint next_rule_id;
+  GArray *entries[2];     /* guint64 hops, by PlRulePoint */
+  PlHoldState hold;
 
   guint64 next_hop;
   guint64 n_transmissions;
@@ -69,6 +60,7 @@ pl_sim_dispose (GObject *object)
 {
   PlSim *self = PL_SIM (object);
 
+  _pl_hold_state_clear (&self->hold);
   /* Pending events may hold messages and references into nodes: free
    * them before the nodes go. */
   g_clear_pointer (&self->scheduler, pl_scheduler_free);
@@ -80,6 +72,8 @@ pl_sim_dispose (GObject *object)
   g_clear_pointer (&self->by_host, g_hash_table_unref);
   g_clear_pointer (&self->links, g_hash_table_unref);
   g_clear_pointer (&self->rules, g_ptr_array_unref);
+  g_clear_pointer (&self->entries[PL_RULE_ON_SEND], g_array_unref);
+  g_clear_pointer (&self->entries[PL_RULE_ON_DELIVER], g_array_unref);
   g_clear_object (&self->trace);
 
   G_OBJECT_CLASS (pl_sim_parent_class)->dispose (object);
@@ -114,6 +108,8 @@ pl_sim_init (PlSim *self)
   self->by_host = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->links = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->rules = g_ptr_array_new_with_free_func ((GDestroyNotify) pl_rule_free);
+  self->entries[PL_RULE_ON_SEND] = g_array_new (FALSE, FALSE, sizeof (guint64));
+  self->entries[PL_RULE_ON_DELIVER] = g_array_new (FALSE, FALSE, sizeof (guint64));
   self->default_link.latency = PL_MSEC (10);
   self->default_link.transport = PL_TRANSPORT_UDP;
 }
@@ -363,6 +359,63 @@ pl_sim_get_rule (PlSim *self,
   return index < self->rules->len ? g_ptr_array_index (self->rules, index) : NULL;
 }
 
+PlRule *
+pl_sim_find_rule (PlSim      *self,
+                  const char *id)
+{
+  g_return_val_if_fail (PL_IS_SIM (self), NULL);
+
+  for (guint i = 0; id && i < self->rules->len; i++)
+    if (g_str_equal (pl_rule_get_id (g_ptr_array_index (self->rules, i)), id))
+      return g_ptr_array_index (self->rules, i);
+  return NULL;
+}
+
+gboolean
+pl_sim_remove_rule (PlSim  *self,
+                    PlRule *rule)
+{
+  guint index;
+
+  g_return_val_if_fail (PL_IS_SIM (self), FALSE);
+  if (rule == NULL || !g_ptr_array_find (self->rules, rule, &index))
+    return FALSE;
+  _pl_sim_held_rule_removed (self, rule, index);
+  g_ptr_array_remove_index (self->rules, index);
+  return TRUE;
+}
+
+char *
+pl_sim_new_rule_id (PlSim      *self,
+                    const char *prefix)
+{
+  g_return_val_if_fail (PL_IS_SIM (self), NULL);
+
+  for (;;)
+    {
+      char *id = g_strdup_printf ("%s-%u", prefix ? prefix : "alter", ++self->next_rule_id);
+
+      if (pl_sim_find_rule (self, id) == NULL)
+        return id;
+      g_free (id);
+    }
+}
+
+PlHoldState *
+_pl_sim_get_hold_state (PlSim *self)
+{
+  return &self->hold;
+}
+
+const guint64 *
+_pl_sim_get_entries (PlSim       *self,
+                     PlRulePoint  point,
+                     guint       *n)
+{
+  *n = self->entries[point]->len;
+  return (const guint64 *) (gpointer) self->entries[point]->data;
+}
+
 guint64
 pl_sim_get_n_transmissions (PlSim *self)
 {
@@ -384,8 +437,8 @@ pl_sim_start (PlSim *self)
     }
 }
 
-static void
-delivery_free (gpointer data)
+void
+_pl_delivery_free (gpointer data)
 {
   PlDelivery *d = data;
 
@@ -394,8 +447,8 @@ delivery_free (gpointer data)
   g_free (d);
 }
 
-static PlDelivery *
-delivery_copy (const PlDelivery *d)
+PlDelivery *
+_pl_delivery_copy (const PlDelivery *d)
 {
   PlDelivery *copy = g_memdup2 (d, sizeof *d);
 
@@ -418,6 +471,16 @@ record_message (PlSim            *self,
   if (field)
     pl_trace_event_add_string (event, field, value);
   pl_trace_commit (self->trace, event);
+}
+
+void
+_pl_sim_record_message (PlSim            *self,
+                        PlEventKind       kind,
+                        const PlDelivery *d,
+                        const char       *field,
+                        const char       *value)
+{
+  record_message (self, kind, d, d->wire, field, value);
 }
 
 static void
@@ -472,7 +535,7 @@ schedule_delivery (PlSim      *self,
           if (pl_sim_random_double (self) < p->loss)
             {
               record_message (self, PL_EVENT_DROP, d, d->wire, "reason", "loss");
-              delivery_free (d);
+              _pl_delivery_free (d);
               return;
             }
         }
@@ -507,20 +570,68 @@ schedule_delivery (PlSim      *self,
       link->last_arrival[dir] = t;
     }
 
-  pl_scheduler_add (self->scheduler, t, deliver_now, d, delivery_free);
+  pl_scheduler_add (self->scheduler, t, deliver_now, d, _pl_delivery_free);
 }
 
-/* Runs the rules of @point over @d. Returns FALSE when the message is not
- * to go on (dropped, answered, or delayed to a later delivery). */
-static gboolean
-apply_rules (PlSim       *self,
-             PlRulePoint  point,
-             PlDelivery  *d,
-             PlTime      *delay)
+gboolean
+_pl_sim_respond (PlSim      *self,
+                 PlDelivery *d,
+                 int         status,
+                 const char *reason,
+                 const char *rule_id)
+{
+  g_autoptr (msg_t) request = NULL;
+  g_autoptr (msg_t) response = NULL;
+  sip_t *sip, *rsip;
+
+  if (d->proto != g_intern_static_string ("sip"))
+    return FALSE;
+  request = pl_wire_parse (d->wire, NULL);
+  sip = request ? sip_object (request) : NULL;
+  if (!(sip && sip->sip_request && sip->sip_request->rq_method != sip_method_ack
+        && sip->sip_via && sip->sip_cseq))
+    return FALSE;
+
+  record_message (self, PL_EVENT_DROP, d, d->wire, "rule", rule_id);
+  response = pl_sip_make_response (sip, status, reason);
+  rsip = sip_object (response);
+  /* The answer comes from the node the request was for, as if its user
+   * agent had sent it. */
+  if (rsip->sip_to && rsip->sip_to->a_tag == NULL && status > 100)
+    sip_to_tag (msg_home (response), rsip->sip_to, rule_id);
+  pl_node_transmit_msg (pl_sim_get_node (self, d->to), pl_sim_get_node (self, d->from),
+                        PL_EVENT_SEND, response);
+  return TRUE;
+}
+
+void
+_pl_sim_count_stopped (PlSim       *self,
+                       PlRulePoint  point,
+                       PlDelivery  *d,
+                       guint        first)
+{
+  for (guint i = first; i < self->rules->len; i++)
+    {
+      PlRule *rule = g_ptr_array_index (self->rules, i);
+
+      if (pl_rule_get_nth_counts_all (rule))
+        _pl_rule_applies (rule, point, d->from, d->to, d->proto, d->wire);
+    }
+}
+
+/* Runs the rules of @point over @d, from rule @first on. Returns FALSE
+ * when the message is not to go on (dropped, answered or held); *delay
+ * adds up the delays of the rules. */
+gboolean
+_pl_sim_apply_rules (PlSim       *self,
+                     PlRulePoint  point,
+                     PlDelivery  *d,
+                     guint        first,
+                     PlTime      *delay)
 {
   int at = point == PL_RULE_ON_SEND ? d->from : d->to;
 
-  for (guint i = 0; i < self->rules->len; i++)
+  for (guint i = first; i < self->rules->len; i++)
     {
       PlRule *rule = g_ptr_array_index (self->rules, i);
       GBytes *edited;
@@ -528,11 +639,19 @@ apply_rules (PlSim       *self,
       if (!_pl_rule_applies (rule, point, d->from, d->to, d->proto, d->wire))
         continue;
 
+      if (pl_rule_get_action (rule) == PL_RULE_HOLD)
+        {
+          if (_pl_sim_hold (self, rule, i, point, d, *delay))
+            return FALSE;
+          continue;
+        }
+
       record_rule (self, rule, at, d);
       switch (pl_rule_get_action (rule))
         {
         case PL_RULE_DROP:
           record_message (self, PL_EVENT_DROP, d, d->wire, "rule", pl_rule_get_id (rule));
+          _pl_sim_count_stopped (self, point, d, i + 1);
           return FALSE;
 
         case PL_RULE_DELAY:
@@ -541,7 +660,7 @@ apply_rules (PlSim       *self,
 
         case PL_RULE_DUPLICATE:
           {
-            PlDelivery *copy = delivery_copy (d);
+            PlDelivery *copy = _pl_delivery_copy (d);
 
             copy->hop = ++self->next_hop;
             self->n_transmissions++;
@@ -570,41 +689,16 @@ apply_rules (PlSim       *self,
           break;
 
         case PL_RULE_RESPOND:
-          {
-            g_autoptr (msg_t) request = pl_wire_parse (d->wire, NULL);
-            sip_t *sip = request ? sip_object (request) : NULL;
-            PlNode *from = pl_sim_get_node (self, d->from);
-            PlNode *to = pl_sim_get_node (self, d->to);
-
+          if (!_pl_sim_respond (self, d, _pl_rule_get_status (rule), _pl_rule_get_reason (rule),
+                                pl_rule_get_id (rule)))
             record_message (self, PL_EVENT_DROP, d, d->wire, "rule", pl_rule_get_id (rule));
-            if (sip && sip->sip_request && sip->sip_request->rq_method != sip_method_ack
-                && sip->sip_via && sip->sip_cseq)
-              {
-                g_autoptr (msg_t) response = pl_sip_make_response (sip, _pl_rule_get_status (rule),
-                                                                   _pl_rule_get_reason (rule));
-                sip_t *rsip = sip_object (response);
-
-                /* The answer comes from the node the request was for, as
-                 * if its user agent had sent it. */
-                if (rsip->sip_to && rsip->sip_to->a_tag == NULL && _pl_rule_get_status (rule) > 100)
-                  sip_to_tag (msg_home (response), rsip->sip_to, pl_rule_get_id (rule));
-                pl_node_transmit_msg (to, from, PL_EVENT_SEND, response);
-              }
-          }
+          _pl_sim_count_stopped (self, point, d, i + 1);
           return FALSE;
 
+        case PL_RULE_HOLD:
         default:
           g_assert_not_reached ();
         }
-    }
-
-  if (*delay > 0 && point == PL_RULE_ON_DELIVER)
-    {
-      PlDelivery *later = delivery_copy (d);
-
-      later->rules_done = TRUE;
-      pl_scheduler_add_after (self->scheduler, *delay, deliver_now, later, delivery_free);
-      return FALSE;
     }
   return TRUE;
 }
@@ -632,17 +726,23 @@ handle_malformed (PlSim      *self,
     }
 }
 
+/* After the delivery rules: to the node, or later when a rule delayed it.
+ * Does not take @d. */
 static void
-deliver_now (gpointer data)
+deliver_after_rules (PlSim      *self,
+                     PlDelivery *d,
+                     PlTime      delay)
 {
-  PlDelivery *d = data;
-  PlSim *self = d->sim;
-  PlTime delay = 0;
   PlNode *to, *from;
 
-  if (!d->rules_done && self->rules->len
-      && !apply_rules (self, PL_RULE_ON_DELIVER, d, &delay))
-    return;
+  if (delay > 0)
+    {
+      PlDelivery *later = _pl_delivery_copy (d);
+
+      later->rules_done = TRUE;
+      pl_scheduler_add_after (self->scheduler, delay, deliver_now, later, _pl_delivery_free);
+      return;
+    }
 
   to = pl_sim_get_node (self, d->to);
   from = pl_sim_get_node (self, d->from);
@@ -681,6 +781,37 @@ deliver_now (gpointer data)
     }
 }
 
+static void
+deliver_now (gpointer data)
+{
+  PlDelivery *d = data;
+  PlSim *self = d->sim;
+  PlTime delay = 0;
+
+  if (!d->rules_done)
+    {
+      g_array_append_val (self->entries[PL_RULE_ON_DELIVER], d->hop);
+      if (self->rules->len && !_pl_sim_apply_rules (self, PL_RULE_ON_DELIVER, d, 0, &delay))
+        return;
+    }
+  deliver_after_rules (self, d, delay);
+}
+
+void
+_pl_sim_continue (PlSim       *self,
+                  PlRulePoint  point,
+                  PlDelivery  *d,
+                  PlTime       delay)
+{
+  if (point == PL_RULE_ON_SEND)
+    schedule_delivery (self, d, delay);
+  else
+    {
+      deliver_after_rules (self, d, delay);
+      _pl_delivery_free (d);
+    }
+}
+
 guint64
 pl_sim_transmit (PlSim       *self,
                  PlNode      *from,
@@ -715,10 +846,11 @@ pl_sim_transmit (PlSim       *self,
   self->n_transmissions++;
 
   record_message (self, kind, d, d->wire, NULL, NULL);
+  g_array_append_val (self->entries[PL_RULE_ON_SEND], d->hop);
 
-  if (self->rules->len && !apply_rules (self, PL_RULE_ON_SEND, d, &delay))
+  if (self->rules->len && !_pl_sim_apply_rules (self, PL_RULE_ON_SEND, d, 0, &delay))
     {
-      delivery_free (d);
+      _pl_delivery_free (d);
       return hop;
     }
   schedule_delivery (self, d, delay);

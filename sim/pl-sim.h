@@ -71,6 +71,17 @@ void          pl_sim_add_rule         (PlSim  *self,
 guint         pl_sim_get_n_rules      (PlSim *self);
 PlRule       *pl_sim_get_rule         (PlSim *self,
                                        guint  index);
+PlRule       *pl_sim_find_rule        (PlSim      *self,
+                                       const char *id);
+/* Removes and frees @rule (a breakpoint the studio takes away); a message
+ * it holds stays held. FALSE when @rule is not one of the sim's. Not from
+ * a trace observer while a message passes the rules. */
+gboolean      pl_sim_remove_rule      (PlSim  *self,
+                                       PlRule *rule);
+/* "PREFIX-N" (prefix NULL: "alter"), used by no rule of the sim and never
+ * returned before by this sim. */
+char         *pl_sim_new_rule_id      (PlSim      *self,
+                                       const char *prefix);
 
 /* Sends @wire from @from to @to over their link: records the SEND (or
  * RETRANSMIT) event, runs the send-side rules, and schedules delivery.
