@@ -33,10 +33,13 @@ typedef enum {
 
 /* Why the method was chosen: the "reason" field of "push-method". */
 typedef enum {
-  PL_PUSH_REASON_OVER_LIMIT,      /* "over-1300": too large for SIP signalling */
-  PL_PUSH_REASON_SUBSCRIPTION,    /* "subscription": an active ua-profile one takes it */
+  PL_PUSH_REASON_OVER_LIMIT,      /* "over-1300": INVITE, too large for a MESSAGE
+                                   * and no subscription takes it */
+  PL_PUSH_REASON_SUBSCRIPTION,    /* "subscription": NOTIFY, no MESSAGE possible and
+                                   * an active ua-profile subscription takes it */
   PL_PUSH_REASON_FITS,            /* "fits-1300": MESSAGE, supported or assumed */
-  PL_PUSH_REASON_NO_FEATURE_TAG,  /* "no-feature-tag": MESSAGE known unsupported */
+  PL_PUSH_REASON_NO_FEATURE_TAG,  /* "no-feature-tag": INVITE, fits but MESSAGE known
+                                   * unsupported and no subscription takes it */
 } PlPushReason;
 
 typedef struct {
@@ -45,6 +48,9 @@ typedef struct {
   gboolean subscribed;        /* an active ua-profile subscription to the
                                * application's auid, at this sender */
   gboolean accepts;           /* ...whose SUBSCRIBE's Accept takes the type */
+  gboolean notify_udp;        /* ...and whose NOTIFYs' first hop is a UDP link
+                               * (RFC 3261 §18.1.1 wants TCP over 1300 bytes;
+                               * only the detail says so, nothing switches) */
 } PlPushFacts;
 
 /* The method for @facts and why (the precedence is in pl-push-method.c). */

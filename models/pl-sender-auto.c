@@ -13,6 +13,9 @@
  *  - The subscription: an active ua-profile subscription of the receiver
  *    to the application's auid at this sender (§6.4.2.1), and whether its
  *    Accept takes the content type (§6.4.2.2 step 1).
+ *  - The transport of the link to that subscription's first hop: a NOTIFY
+ *    over 1300 bytes wants TCP (RFC 3261 §18.1.1); nothing switches it,
+ *    the event says which one it takes.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -39,6 +42,20 @@ message_support (PlSender   *self,
   return g_strv_contains (apps, app) ? PL_PUSH_SUPPORT_YES : PL_PUSH_SUPPORT_NO;
 }
 
+/* Does a NOTIFY in @s's dialog leave on UDP? The link to its first hop
+ * says (pl_client_txn_send() goes the same way). With no node there,
+ * nothing leaves: the NOTIFY's transport error tells the rest. */
+static gboolean
+notify_over_udp (PlSender             *self,
+                 PlSenderSubscription *s)
+{
+  PlNode *node = PL_NODE (self);
+  PlNode *hop = pl_notifier_get_next_hop (s->notifier);
+
+  return hop != NULL
+         && pl_sim_get_link (pl_node_get_sim (node), node, hop)->transport == PL_TRANSPORT_UDP;
+}
+
 guint
 _pl_sender_auto_push (PlSender             *self,
                       const char           *to,
@@ -59,6 +76,7 @@ _pl_sender_auto_push (PlSender             *self,
     .message = message_support (self, to, app),
     .subscribed = s != NULL,
     .accepts = s != NULL && _pl_sender_subscription_accepts (s, type),
+    .notify_udp = s != NULL && notify_over_udp (self, s),
   };
   PlPushReason reason;
   PlPushMethod method = pl_push_method_choose (&facts, &reason);
@@ -76,6 +94,10 @@ _pl_sender_auto_push (PlSender             *self,
   pl_trace_event_add_string (event, "message-support", pl_push_support_to_string (facts.message));
   pl_trace_event_add_string (event, "subscription",
                              !facts.subscribed ? "none" : facts.accepts ? "active" : "not-accepting");
+  if (method == PL_PUSH_METHOD_NOTIFY)
+    pl_trace_event_add_string (event, "transport",
+                               pl_transport_to_string (facts.notify_udp ? PL_TRANSPORT_UDP
+                                                                        : PL_TRANSPORT_TCP));
   pl_trace_event_add_string (event, "detail", detail);
   pl_node_commit_event (node, event);
 

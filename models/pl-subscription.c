@@ -494,3 +494,9 @@ pl_notifier_get_dialog (PlNotifier *notifier)
 {
   return notifier->dialog;
 }
+
+PlNode *
+pl_notifier_get_next_hop (PlNotifier *notifier)
+{
+  return pl_dialog_get_next_hop (notifier->dialog);
+}

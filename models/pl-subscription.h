@@ -103,5 +103,7 @@ PlTime        pl_notifier_get_expires_at (PlNotifier *notifier);
 sip_t        *pl_notifier_get_subscribe (PlNotifier *notifier);
 msg_t        *pl_notifier_get_subscribe_msg (PlNotifier *notifier);
 PlDialog     *pl_notifier_get_dialog   (PlNotifier *notifier);
+/* The node a NOTIFY in the dialog goes to first (pl_dialog_get_next_hop). */
+PlNode       *pl_notifier_get_next_hop (PlNotifier *notifier);
 
 G_END_DECLS

@@ -240,3 +240,15 @@ pl_dialog_get_remote_target (PlDialog *dialog)
   su_free (dialog->home, text);
   return copy;
 }
+
+PlNode *
+pl_dialog_get_next_hop (PlDialog *dialog)
+{
+  const url_t *target = dialog->route_set ? dialog->route_set->r_url : dialog->remote_target;
+
+  if (target == NULL || target->url_host == NULL)
+    return NULL;
+  return pl_sim_resolve (pl_node_get_sim (dialog->node), target->url_host,
+                         target->url_port ? (guint16) g_ascii_strtoull (target->url_port, NULL, 10)
+                                          : 0);
+}

@@ -43,6 +43,10 @@ guint32      pl_dialog_get_remote_cseq (PlDialog *dialog);
 /* "<sip:a;lr>, <sip:b;lr>" or "" */
 char        *pl_dialog_describe_route  (PlDialog *dialog);
 char        *pl_dialog_get_remote_target (PlDialog *dialog);
+/* The node the dialog's next request goes to (§12.2.1.1 with §8.1.2:
+ * the route set's first entry, else the remote target), as
+ * pl_client_txn_send() would pick it; NULL when no node answers. */
+PlNode      *pl_dialog_get_next_hop    (PlDialog *dialog);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlDialog, pl_dialog_free)
 

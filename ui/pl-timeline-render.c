@@ -11,9 +11,12 @@
  * <path> filled with a class colour per arrow, which is how
  * tests/test-timeline-export.c counts them.
  *
- * When the window holds more arrows than it has pixel rows (a million
- * messages zoomed out), labels are left out and, of the arrows between
- * the same two lanes starting on the same pixel row, one is drawn.
+ * When the window holds more than one arrow per three pixel rows (a
+ * million messages zoomed out) it is "dense": arrows are bare lines,
+ * stroked in one path per class, without heads, labels or mark names,
+ * and of the arrows between the same two lanes starting on the same
+ * pixel row one is drawn. The selection and highlighted arrows are
+ * always drawn in full.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -24,25 +27,7 @@
 
 #include <pango/pangocairo.h>
 
-#include "pl-timeline-render.h"
-
-#define HEADER_H 46.0
-#define RULER_W 96.0
-#define MIN_LANE_W 150.0
-#define RIGHT_PAD 40.0
-#define TOP_PAD 24.0
-#define BOTTOM_PAD 40.0
-#define SCALE_PX_PER_US 0.002   /* zoom 1: 2 px per ms */
-#define COMPACT_ROW_PX 30.0
-#define LOOP_W 36.0
-#define LOOP_H 14.0
-#define HEAD_LEN 9.0
-#define HEAD_HALF 4.0
-#define LABEL_H 15.0
-#define MARK_LABEL_H 11.0
-#define HIT_TOLERANCE 5.0
-#define MARK_R 4.0
-#define DROP_AT 0.6             /* a drop's cross sits this far toward the target */
+#include "pl-timeline-render-private.h"
 
 typedef struct {
   double r, g, b;
@@ -108,23 +93,8 @@ typedef struct {
   double *label_bottom;     /* per left lane position: lowest label drawn so far */
   guint8 *seen;             /* dense: (from, to, pixel row) already drawn */
   gsize seen_rows;
+  GArray *batch[PL_TIMELINE_N_CLASSES]; /* dense: line ends (x0, y0, x1, y1) per class */
 } Frame;
-
-void
-pl_timeline_viewport_init (PlTimelineViewport *view)
-{
-  g_return_if_fail (view != NULL);
-
-  memset (view, 0, sizeof *view);
-  view->zoom = 1.0;
-  view->width = 800;
-  view->height = 600;
-  view->layout = PL_TIMELINE_LAYOUT_COMPACT;
-  view->palette = PL_TIMELINE_PALETTE_LIGHT;
-  view->selected = -1;
-  view->divergence = -1;
-  view->mark_kinds = PL_TIMELINE_DEFAULT_MARKS;
-}
 
 static const Palette *
 get_palette (PlTimelinePalette palette)
@@ -145,92 +115,6 @@ pl_timeline_render_class_color (PlTimelinePalette  palette,
   *r = c->r;
   *g = c->g;
   *b = c->b;
-}
-
-double
-pl_timeline_render_header_height (void)
-{
-  return HEADER_H;
-}
-
-static double
-lane_width (PlTimelineModel          *model,
-            const PlTimelineViewport *view)
-{
-  guint n = MAX (pl_timeline_model_get_n_lanes (model), 1);
-
-  return MAX (MIN_LANE_W, (view->width - RULER_W - RIGHT_PAD) / n);
-}
-
-void
-pl_timeline_render_get_geometry (PlTimelineModel          *model,
-                                 const PlTimelineViewport *view,
-                                 PlTimelineGeometry       *geo)
-{
-  double first, last;
-  double zoom = view->zoom > 0 ? view->zoom : 1.0;
-
-  pl_timeline_model_get_range (model, view->layout, &first, &last);
-  memset (geo, 0, sizeof *geo);
-  geo->layout = view->layout;
-  geo->unit_px = view->layout == PL_TIMELINE_LAYOUT_COMPACT ? zoom * COMPACT_ROW_PX
-                                                            : zoom * SCALE_PX_PER_US;
-  geo->origin_y = HEADER_H + TOP_PAD - view->scroll_y - first * geo->unit_px;
-  geo->lane_px = lane_width (model, view);
-  geo->origin_x = RULER_W + geo->lane_px / 2 - view->scroll_x;
-  geo->loop_w = LOOP_W;
-  geo->loop_h = view->layout == PL_TIMELINE_LAYOUT_COMPACT ? MIN (LOOP_H, geo->unit_px * 0.6)
-                                                           : LOOP_H;
-  geo->lane_order = view->lane_order;
-}
-
-double
-pl_timeline_render_content_height (PlTimelineModel          *model,
-                                   const PlTimelineViewport *view)
-{
-  PlTimelineGeometry geo;
-  double first, last;
-
-  g_return_val_if_fail (PL_IS_TIMELINE_MODEL (model), 0);
-  pl_timeline_render_get_geometry (model, view, &geo);
-  pl_timeline_model_get_range (model, view->layout, &first, &last);
-  return HEADER_H + TOP_PAD + (last - first) * geo.unit_px + geo.loop_h + BOTTOM_PAD;
-}
-
-double
-pl_timeline_render_content_width (PlTimelineModel          *model,
-                                  const PlTimelineViewport *view)
-{
-  g_return_val_if_fail (PL_IS_TIMELINE_MODEL (model), 0);
-  return RULER_W + lane_width (model, view) * MAX (pl_timeline_model_get_n_lanes (model), 1)
-         + RIGHT_PAD;
-}
-
-double
-pl_timeline_render_arrow_y (PlTimelineModel          *model,
-                            const PlTimelineViewport *view,
-                            guint                     index)
-{
-  PlTimelineGeometry geo;
-  double top, bottom;
-
-  g_return_val_if_fail (PL_IS_TIMELINE_MODEL (model), 0);
-  pl_timeline_render_get_geometry (model, view, &geo);
-  pl_timeline_model_arrow_extent (model, view->layout, index, &top, &bottom);
-  /* origin_y already subtracts scroll_y and adds the header. */
-  return geo.origin_y + top * geo.unit_px + view->scroll_y - HEADER_H;
-}
-
-char *
-pl_timeline_format_time (PlTime t_us)
-{
-  guint64 a = t_us < 0 ? -(guint64) t_us : (guint64) t_us;
-
-  if (a % 1000 == 0)
-    return g_strdup_printf ("%s%" G_GUINT64_FORMAT ".%03u s", t_us < 0 ? "-" : "",
-                            a / 1000000, (guint) (a % 1000000 / 1000));
-  return g_strdup_printf ("%s%" G_GUINT64_FORMAT ".%06u s", t_us < 0 ? "-" : "",
-                          a / 1000000, (guint) (a % 1000000));
 }
 
 static void
@@ -425,11 +309,13 @@ draw_arrow (Frame *f,
   if (arrow->flags & PL_TIMELINE_ARROW_SELF)
     y1 = MAX (y1, y0 + f->geo.loop_h);
 
+  /* Too many to tell apart: bare lines, one stroke per class at the end. */
   if (f->dense && !selected && !lit)
     {
       double row = floor (y0);
+      double ends[4] = { x0, y0, x1, y1 };
 
-      if (row >= 0 && row < f->seen_rows)
+      if (f->seen && row >= 0 && row < f->seen_rows)
         {
           gsize bit = ((gsize) arrow->from * f->n_lanes + arrow->to) * f->seen_rows + (gsize) row;
 
@@ -437,6 +323,13 @@ draw_arrow (Frame *f,
             return;
           f->seen[bit / 8] |= 1u << (bit % 8);
         }
+      if (arrow->flags & PL_TIMELINE_ARROW_SELF)
+        {
+          ends[0] = x0 + f->geo.loop_w;
+          ends[2] = x0 + f->geo.loop_w;
+        }
+      g_array_append_vals (f->batch[MIN (arrow->klass, PL_TIMELINE_N_CLASSES - 1)], ends, 4);
+      return;
     }
 
   if (selected || lit)
@@ -656,8 +549,33 @@ draw_divergence (Frame *f)
 }
 
 static void
+stroke_batches (Frame *f)
+{
+  for (guint k = 0; k < PL_TIMELINE_N_CLASSES; k++)
+    {
+      const GArray *ends = f->batch[k];
+
+      if (ends == NULL || ends->len == 0)
+        continue;
+      cairo_new_path (f->cr);
+      for (guint i = 0; i + 3 < ends->len; i += 4)
+        {
+          const double *e = &g_array_index (ends, double, i);
+
+          cairo_move_to (f->cr, e[0], e[1]);
+          cairo_line_to (f->cr, e[2], e[3]);
+        }
+      set_rgb (f->cr, &f->pal->klass[k]);
+      cairo_set_line_width (f->cr, 1);
+      cairo_stroke (f->cr);
+    }
+}
+
+static void
 frame_clear (Frame *f)
 {
+  for (guint k = 0; k < PL_TIMELINE_N_CLASSES; k++)
+    g_clear_pointer (&f->batch[k], g_array_unref);
   g_clear_object (&f->layout);
   g_clear_pointer (&f->font, pango_font_description_free);
   g_clear_pointer (&f->bold, pango_font_description_free);
@@ -733,17 +651,33 @@ pl_timeline_render (PlTimelineModel          *model,
   draw_divergence (&f);
 
   pl_timeline_model_query_arrows (model, view->layout, top, bottom, arrows);
-  f.dense = arrows->len > (guint) MAX (view->height, 1);
-  if (f.dense && f.n_lanes > 0 && f.n_lanes <= 256)
+  /* More than one arrow per DENSE_PX pixel rows: no heads, no labels. */
+  f.dense = arrows->len * DENSE_PX > (guint) MAX (view->height, 1);
+  if (f.dense)
     {
-      f.seen_rows = (gsize) MAX (view->height, 1);
-      f.seen = g_malloc0 ((gsize) f.n_lanes * f.n_lanes * f.seen_rows / 8 + 1);
+      if (f.n_lanes > 0 && f.n_lanes <= 256)
+        {
+          f.seen_rows = (gsize) MAX (view->height, 1);
+          f.seen = g_malloc0 ((gsize) f.n_lanes * f.n_lanes * f.seen_rows / 8 + 1);
+        }
+      for (guint k = 0; k < PL_TIMELINE_N_CLASSES; k++)
+        f.batch[k] = g_array_new (FALSE, FALSE, sizeof (double));
     }
   for (guint i = 0; i < arrows->len; i++)
     {
       guint index = g_array_index (arrows, guint, i);
 
-      if ((int) index != view->selected)
+      if ((int) index != view->selected
+          && !(f.dense && view->n_highlighted && is_highlighted (view, index)))
+        draw_arrow (&f, index);
+    }
+  stroke_batches (&f);
+  /* In a dense frame the highlighted arrows go over the batches. */
+  for (guint i = 0; f.dense && view->n_highlighted && i < arrows->len; i++)
+    {
+      guint index = g_array_index (arrows, guint, i);
+
+      if ((int) index != view->selected && is_highlighted (view, index))
         draw_arrow (&f, index);
     }
   /* The selection on top of everything. */
@@ -770,78 +704,4 @@ pl_timeline_render (PlTimelineModel          *model,
   draw_header (&f);
   cairo_restore (cr);
   frame_clear (&f);
-}
-
-int
-pl_timeline_render_hit_arrow (PlTimelineModel          *model,
-                              const PlTimelineViewport *view,
-                              double                    x,
-                              double                    y)
-{
-  PlTimelineGeometry geo;
-
-  g_return_val_if_fail (PL_IS_TIMELINE_MODEL (model), -1);
-  if (y < HEADER_H || x < RULER_W)
-    return -1;
-  pl_timeline_render_get_geometry (model, view, &geo);
-  return pl_timeline_model_hit_test (model, &geo, x, y, HIT_TOLERANCE);
-}
-
-int
-pl_timeline_render_lane_at (PlTimelineModel          *model,
-                            const PlTimelineViewport *view,
-                            double                    x,
-                            guint                    *position)
-{
-  PlTimelineGeometry geo;
-  guint n = pl_timeline_model_get_n_lanes (model);
-  double p;
-  guint pos;
-
-  g_return_val_if_fail (PL_IS_TIMELINE_MODEL (model), -1);
-  pl_timeline_render_get_geometry (model, view, &geo);
-  p = floor ((x - geo.origin_x) / geo.lane_px + 0.5);
-  if (n == 0 || x < RULER_W || p < 0 || p >= n)
-    return -1;
-  pos = (guint) p;
-  if (position)
-    *position = pos;
-  return (int) (view->lane_order ? view->lane_order[pos]
-                                 : pl_timeline_model_get_lane_order (model)[pos]);
-}
-
-int
-pl_timeline_render_hit_mark (PlTimelineModel          *model,
-                             const PlTimelineViewport *view,
-                             double                    x,
-                             double                    y)
-{
-  PlTimelineGeometry geo;
-  g_autoptr (GArray) marks = g_array_new (FALSE, FALSE, sizeof (guint));
-  double tol = MARK_R + 2;
-  int best = -1;
-  double best_d = tol;
-
-  g_return_val_if_fail (PL_IS_TIMELINE_MODEL (model), -1);
-  pl_timeline_render_get_geometry (model, view, &geo);
-  pl_timeline_model_query_marks (model, view->layout, (y - tol - geo.origin_y) / geo.unit_px,
-                                 (y + tol - geo.origin_y) / geo.unit_px, marks);
-  for (guint i = 0; i < marks->len; i++)
-    {
-      guint index = g_array_index (marks, guint, i);
-      const PlTimelineMark *mark = pl_timeline_model_get_mark (model, index);
-      double mx, my, d;
-
-      if (!(view->mark_kinds & (1u << mark->kind)))
-        continue;
-      mx = pl_timeline_geometry_lane_x (&geo, model, mark->lane);
-      my = geo.origin_y + pl_timeline_model_mark_position (model, view->layout, index) * geo.unit_px;
-      d = hypot (x - mx, y - my);
-      if (d <= best_d)
-        {
-          best_d = d;
-          best = (int) index;
-        }
-    }
-  return best;
 }

@@ -123,16 +123,16 @@ main (int    argc,
   g_auto (Args) args = { NULL, NULL, 1.0, FALSE, FALSE, NULL };
   const GOptionEntry entries[] = {
     { "export", 'e', 0, G_OPTION_ARG_FILENAME, &args.export_path,
-      "Run SCENARIO headless and write its whole timeline to OUT (.svg, .png, .pdf)", "OUT" },
+      "Run SCENARIO headless and write its whole timeline to OUT (.svg, .png, .pdf; .jsonl, .pcapng: the trace)", "OUT" },
     { "layout", 'l', 0, G_OPTION_ARG_STRING, &args.layout,
       "Time mode: compact (one row per message, default) or scale (arrows slant with latency)", "MODE" },
     { "zoom", 'z', 0, G_OPTION_ARG_DOUBLE, &args.zoom, "Zoom factor (default 1)", "Z" },
     { "dark", 0, 0, G_OPTION_ARG_NONE, &args.dark, "Dark colours", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &args.version, "Print the version", NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args.files, NULL, "SCENARIO" },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args.files, NULL, "[SCENARIO]" },
     { NULL }
   };
-  g_autoptr (GOptionContext) context = g_option_context_new ("[SCENARIO] - the PushLab studio");
+  g_autoptr (GOptionContext) context = g_option_context_new ("- the PushLab studio");
   g_autoptr (GError) error = NULL;
   PlStudioOptions options = { NULL, PL_TIMELINE_LAYOUT_COMPACT, 1.0, FALSE };
   g_autoptr (GtkApplication) app = NULL;
