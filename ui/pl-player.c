@@ -6,6 +6,7 @@
 
 #include "pl-player.h"
 
+#include "pl-rule-edit.h"
 #include "pl-sim.h"
 
 /* How often a playing run tells the window its clock moved. */
@@ -31,6 +32,7 @@ enum {
   SIGNAL_RELOADED,
   SIGNAL_STATE_CHANGED,
   SIGNAL_TICK,
+  SIGNAL_HELD,
   N_SIGNALS
 };
 
@@ -108,6 +110,10 @@ pl_player_class_init (PlPlayerClass *klass)
   signals[SIGNAL_TICK] =
     g_signal_new ("tick", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* A breakpoint holds a message: see pl_player_get_held(). */
+  signals[SIGNAL_HELD] =
+    g_signal_new ("held", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -160,6 +166,25 @@ on_finished (gpointer user_data)
 }
 
 static void
+on_hold (PlSim    *sim,
+         PlHeld   *held,
+         gpointer  user_data)
+{
+  PlPlayer *self = user_data;
+
+  /* Re-running to a point: the alteration rules replay what the user did. */
+  if (self->seeking)
+    {
+      pl_sim_release_held (sim, held, NULL);
+      return;
+    }
+  pl_scheduler_set_paused (scheduler_of (self), TRUE);
+  set_state (self, PL_PLAYER_HOLDING);
+  g_signal_emit (self, signals[SIGNAL_HELD], 0);
+  g_signal_emit (self, signals[SIGNAL_TICK], 0);
+}
+
+static void
 apply_mode (PlPlayer *self)
 {
   if (self->speed == PL_PLAYER_SPEED_MAX)
@@ -195,6 +220,7 @@ start_run (PlPlayer    *self,
   for (guint i = 0; i < self->rules->len; i++)
     pl_sim_add_rule (sim, pl_rule_copy (g_ptr_array_index (self->rules, i)));
   self->observer = pl_trace_add_observer (pl_sim_get_trace (sim), on_trace_event, self);
+  pl_sim_set_hold_func (sim, on_hold, self, NULL);
 
   pl_scenario_start (self->scenario);
   pl_scheduler_set_paused (scheduler_of (self), TRUE);
@@ -469,7 +495,182 @@ pl_player_remove_rule (PlPlayer *self,
   g_return_if_fail (PL_IS_PLAYER (self));
 
   if (index < self->rules->len)
-    g_ptr_array_remove_index (self->rules, index);
+    {
+      PlRule *rule = g_ptr_array_index (self->rules, index);
+      PlSim *sim = pl_player_get_sim (self);
+      PlRule *live = sim ? pl_sim_find_rule (sim, pl_rule_get_id (rule)) : NULL;
+
+      /* A breakpoint stops holding at once; other rules already acted. */
+      if (live && pl_rule_get_action (live) == PL_RULE_HOLD)
+        pl_sim_remove_rule (sim, live);
+      g_ptr_array_remove_index (self->rules, index);
+    }
+}
+
+PlHeld *
+pl_player_get_held (PlPlayer *self)
+{
+  PlSim *sim;
+
+  g_return_val_if_fail (PL_IS_PLAYER (self), NULL);
+
+  sim = pl_player_get_sim (self);
+  if (sim == NULL || self->state != PL_PLAYER_HOLDING || pl_sim_get_n_held (sim) == 0)
+    return NULL;
+  return pl_sim_get_held (sim, 0);
+}
+
+/* Keeps @rule for the re-runs only: the current run already did it. */
+static void
+keep_rule (PlPlayer *self,
+           PlRule   *rule)
+{
+  g_ptr_array_add (self->rules, rule);
+}
+
+static gboolean
+check_held (PlPlayer  *self,
+            GError   **error)
+{
+  if (pl_player_get_held (self) != NULL)
+    return TRUE;
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no message is held");
+  return FALSE;
+}
+
+/* After the held message went on: paused, unless it met another breakpoint. */
+static void
+after_held (PlPlayer *self)
+{
+  PlSim *sim = pl_player_get_sim (self);
+
+  if (pl_sim_get_n_held (sim) > 0)
+    return;
+  if (pl_scheduler_is_finished (scheduler_of (self)))
+    set_state (self, PL_PLAYER_FINISHED);
+  else
+    set_state (self, PL_PLAYER_PAUSED);
+  g_signal_emit (self, signals[SIGNAL_TICK], 0);
+}
+
+gboolean
+pl_player_release_held (PlPlayer  *self,
+                        GBytes    *edited,
+                        GError   **error)
+{
+  g_autoptr (GPtrArray) rules = g_ptr_array_new_with_free_func ((GDestroyNotify) pl_rule_free);
+  PlSim *sim;
+  PlHeld *held;
+
+  g_return_val_if_fail (PL_IS_PLAYER (self), FALSE);
+
+  if (!check_held (self, error))
+    return FALSE;
+  sim = pl_player_get_sim (self);
+  held = pl_player_get_held (self);
+  if (edited && !g_bytes_equal (edited, pl_held_get_wire (held))
+      && !pl_rules_from_edit (sim, held, edited, rules, error))
+    return FALSE;
+  for (guint i = 0; i < rules->len; i++)
+    keep_rule (self, g_steal_pointer (&g_ptr_array_index (rules, i)));
+
+  /* A new breakpoint met on the way sets the state again. */
+  self->state = PL_PLAYER_PAUSED;
+  pl_sim_release_held (sim, held, edited);
+  after_held (self);
+  return TRUE;
+}
+
+gboolean
+pl_player_drop_held (PlPlayer  *self,
+                     GError   **error)
+{
+  PlSim *sim;
+  PlHeld *held;
+  PlRule *rule;
+
+  g_return_val_if_fail (PL_IS_PLAYER (self), FALSE);
+
+  if (!check_held (self, error))
+    return FALSE;
+  sim = pl_player_get_sim (self);
+  held = pl_player_get_held (self);
+  rule = pl_rule_new_for_held (sim, held, PL_RULE_DROP, error);
+  if (rule == NULL)
+    return FALSE;
+  keep_rule (self, rule);
+  self->state = PL_PLAYER_PAUSED;
+  pl_sim_drop_held (sim, held);
+  after_held (self);
+  return TRUE;
+}
+
+gboolean
+pl_player_answer_held (PlPlayer    *self,
+                       int          status,
+                       const char  *reason,
+                       GError     **error)
+{
+  PlSim *sim;
+  PlHeld *held;
+  PlRule *rule;
+
+  g_return_val_if_fail (PL_IS_PLAYER (self), FALSE);
+
+  if (!check_held (self, error))
+    return FALSE;
+  sim = pl_player_get_sim (self);
+  held = pl_player_get_held (self);
+  rule = pl_rule_new_for_held (sim, held, PL_RULE_RESPOND, error);
+  if (rule == NULL)
+    return FALSE;
+  pl_rule_set_response (rule, status, reason);
+  self->state = PL_PLAYER_PAUSED;
+  if (!pl_sim_answer_held (sim, held, status, reason, error))
+    {
+      self->state = PL_PLAYER_HOLDING;
+      pl_rule_free (rule);
+      return FALSE;
+    }
+  keep_rule (self, rule);
+  after_held (self);
+  return TRUE;
+}
+
+void
+pl_player_alter (PlPlayer *self,
+                 PlRule   *rule)
+{
+  gboolean finished;
+
+  g_return_if_fail (PL_IS_PLAYER (self));
+  g_return_if_fail (rule != NULL);
+
+  keep_rule (self, rule);
+  finished = self->state == PL_PLAYER_FINISHED;
+  /* The run up to the altered message is the same; from there it differs. */
+  if (finished)
+    {
+      pl_player_restart (self);
+      pl_player_run_to_end (self);
+    }
+  else
+    pl_player_seek (self, self->n_messages);
+}
+
+GPtrArray *
+pl_player_get_alterations (PlPlayer *self)
+{
+  GPtrArray *out = g_ptr_array_new ();
+
+  for (guint i = 0; i < self->rules->len; i++)
+    {
+      PlRule *rule = g_ptr_array_index (self->rules, i);
+
+      if (pl_rule_get_action (rule) != PL_RULE_HOLD)
+        g_ptr_array_add (out, rule);
+    }
+  return out;
 }
 
 PlScenario *

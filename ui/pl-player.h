@@ -10,6 +10,7 @@
 
 #include <glib-object.h>
 
+#include "pl-held.h"
 #include "pl-rule.h"
 #include "pl-scenario.h"
 
@@ -76,7 +77,8 @@ void           pl_player_add_rule        (PlPlayer *self,
 guint          pl_player_get_n_rules     (PlPlayer *self);
 PlRule        *pl_player_get_rule        (PlPlayer *self,
                                           guint     index);
-/* Removes a rule; takes effect from the next re-run. */
+/* Removes a rule: a breakpoint stops holding at once, an alteration
+ * from the next re-run. */
 void           pl_player_remove_rule     (PlPlayer *self,
                                           guint     index);
 
@@ -86,6 +88,32 @@ void           pl_player_remove_rule     (PlPlayer *self,
 PlScenario    *pl_player_run_copy        (PlPlayer  *self,
                                           gboolean   with_rules,
                                           GError   **error);
+
+/* Breakpoints. A hold rule added with pl_player_add_rule() stops the run
+ * at the message it matches: the state becomes PL_PLAYER_HOLDING and
+ * "held" is emitted. One of the three calls below then lets it go; each
+ * also keeps what the user did as rules for every re-run (see
+ * pl-rule-edit.h), so an altered flow replays and can be saved. While
+ * re-running to a point (step back, seek), breakpoints let messages pass
+ * and those rules do the altering. */
+PlHeld        *pl_player_get_held        (PlPlayer *self);
+/* Releases the held message, with @edited bytes (or NULL: unchanged). */
+gboolean       pl_player_release_held    (PlPlayer  *self,
+                                          GBytes    *edited,
+                                          GError   **error);
+gboolean       pl_player_drop_held       (PlPlayer  *self,
+                                          GError   **error);
+gboolean       pl_player_answer_held     (PlPlayer    *self,
+                                          int          status,
+                                          const char  *reason,
+                                          GError     **error);
+/* Quick actions on a message already shown: adds @rule (made with
+ * pl_rule_new_*_event) for the re-runs and re-runs to where the run was,
+ * so its consequence shows at once. The player owns @rule. */
+void           pl_player_alter           (PlPlayer *self,
+                                          PlRule   *rule);
+/* The rules the user made (not the breakpoints), for saving. */
+GPtrArray     *pl_player_get_alterations (PlPlayer *self);
 
 /* The report of the expectations against the trace so far. */
 PlReport      *pl_player_check           (PlPlayer *self);

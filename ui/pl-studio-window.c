@@ -10,6 +10,8 @@
 
 #include "pl-studio-window.h"
 
+#include <string.h>
+
 #include "pl-studio-alter.h"
 #include "pl-studio-compare.h"
 #include "pl-studio-inspector.h"
@@ -712,6 +714,7 @@ static void
 pl_studio_window_init (PlStudioWindow *self)
 {
   g_autoptr (GtkBuilder) builder = NULL;
+  g_autoptr (GtkCssProvider) css = NULL;
   GtkWidget *scrolled;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -762,6 +765,12 @@ pl_studio_window_init (PlStudioWindow *self)
   g_signal_connect_object (self->speed_dropdown, "notify::selected",
                            G_CALLBACK (on_speed_changed), self, G_CONNECT_SWAPPED);
 
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/org/pushlab/Studio/studio.css");
+  gtk_style_context_add_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
+                                              GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
   builder = gtk_builder_new_from_resource ("/org/pushlab/Studio/help-overlay.ui");
   gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (self),
                                            GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder,
@@ -801,6 +810,69 @@ pl_studio_window_open (PlStudioWindow  *self,
   return TRUE;
 }
 
+void
+pl_studio_window_start (PlStudioWindow *self,
+                        const char     *path)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_return_if_fail (PL_IS_STUDIO_WINDOW (self));
+
+  if (path)
+    {
+      pl_studio_window_open (self, path, &error);
+      return;
+    }
+  if (self->settings->last_scenario
+      && g_file_test (self->settings->last_scenario, G_FILE_TEST_IS_REGULAR)
+      && pl_studio_window_open (self, self->settings->last_scenario, NULL))
+    return;
+  g_action_group_activate_action (G_ACTION_GROUP (self), "pick", NULL);
+}
+
+void
+pl_studio_window_set_layout (PlStudioWindow   *self,
+                             PlTimelineLayout  layout)
+{
+  gtk_toggle_button_set_active (self->compact_toggle, layout == PL_TIMELINE_LAYOUT_COMPACT);
+}
+
+void
+pl_studio_window_set_zoom (PlStudioWindow *self,
+                           double          zoom)
+{
+  pl_timeline_view_set_zoom (self->view, zoom);
+}
+
+void
+pl_studio_window_set_dark (PlStudioWindow *self,
+                           gboolean        dark)
+{
+  if (self->settings->dark != dark)
+    g_action_group_activate_action (G_ACTION_GROUP (self), "dark", NULL);
+}
+
+GtkWidget *
+pl_studio_window_get_page (PlStudioWindow *self,
+                           const char     *name)
+{
+  if (g_str_equal (name, "inspector"))
+    return GTK_WIDGET (self->inspector);
+  if (g_str_equal (name, "nodes"))
+    return GTK_WIDGET (self->nodes);
+  if (g_str_equal (name, "alter"))
+    return GTK_WIDGET (self->alter);
+  if (g_str_equal (name, "report"))
+    return GTK_WIDGET (self->report);
+  return NULL;
+}
+
+GtkWidget *
+pl_studio_window_get_timeline (PlStudioWindow *self)
+{
+  return GTK_WIDGET (self->view);
+}
+
 PlPlayer *
 pl_studio_window_get_player (PlStudioWindow *self)
 {
@@ -818,16 +890,13 @@ pl_studio_window_select_hop (PlStudioWindow *self,
                              guint64         hop)
 {
   const PlTimelineArrow *arrow;
+  guint index = 0;
 
   g_return_if_fail (PL_IS_STUDIO_WINDOW (self));
 
-  arrow = self->model ? pl_timeline_model_lookup_hop (self->model, hop) : NULL;
-  if (arrow == NULL)
-    {
-      pl_timeline_view_set_selected (self->view, -1);
-      return;
-    }
-  pl_timeline_view_set_selected (self->view, (int) (arrow - pl_timeline_model_get_arrow (self->model, 0)));
+
+  arrow = self->model ? pl_timeline_model_lookup_hop (self->model, hop, &index) : NULL;
+  pl_timeline_view_set_selected (self->view, arrow ? (int) index : -1);
 }
 
 guint64

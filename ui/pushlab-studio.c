@@ -17,7 +17,7 @@
 #include "pl-config.h"
 #include "pl-models.h"
 #include "pl-scenario.h"
-#include "pl-studio-main-window.h"
+#include "pl-studio-window.h"
 #include "pl-timeline-export.h"
 
 #define EXIT_BAD_INPUT 2
@@ -107,13 +107,29 @@ export_headless (const char       *file,
   return 0;
 }
 
+/* How pushlab-studio was asked to start the window. */
+typedef struct {
+  const char *file;          /* scenario to open, or NULL */
+  gboolean has_layout;
+  PlTimelineLayout layout;
+  double zoom;
+  gboolean dark;
+} PlStudioOptions;
+
 static void
 on_activate (GApplication *app,
              gpointer      user_data)
 {
-  GtkWindow *window = pl_studio_main_window_new (GTK_APPLICATION (app), user_data);
+  const PlStudioOptions *options = user_data;
+  PlStudioWindow *window = pl_studio_window_new (GTK_APPLICATION (app));
 
-  gtk_window_present (window);
+  if (options->has_layout)
+    pl_studio_window_set_layout (window, options->layout);
+  pl_studio_window_set_zoom (window, options->zoom);
+  if (options->dark)
+    pl_studio_window_set_dark (window, TRUE);
+  gtk_window_present (GTK_WINDOW (window));
+  pl_studio_window_start (window, options->file);
 }
 
 int
@@ -134,14 +150,15 @@ main (int    argc,
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("- the PushLab studio");
   g_autoptr (GError) error = NULL;
-  PlStudioOptions options = { NULL, PL_TIMELINE_LAYOUT_COMPACT, 1.0, FALSE };
+  PlStudioOptions options = { NULL, FALSE, PL_TIMELINE_LAYOUT_COMPACT, 1.0, FALSE };
   g_autoptr (GtkApplication) app = NULL;
   guint n_files;
 
   setlocale (LC_ALL, "");
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_description (context,
-    "Without --export, opens a window with the timeline of SCENARIO's run.\n"
+    "Without --export, opens the studio on SCENARIO (or the last one, or the\n"
+    "scenario picker): play, step, inspect, alter and compare its run.\n"
     "Exit status: 0 done, 2 bad input (the message names file:line).");
   if (!g_option_context_parse (context, &argc, &argv, &error)
       || !parse_layout (args.layout, &options.layout, &error))
@@ -172,6 +189,7 @@ main (int    argc,
     return export_headless (args.files[0], args.export_path, options.layout, args.zoom, args.dark);
 
   options.file = n_files ? args.files[0] : NULL;
+  options.has_layout = args.layout != NULL;
   options.zoom = args.zoom;
   options.dark = args.dark;
   app = gtk_application_new ("net.pushlab.Studio", G_APPLICATION_NON_UNIQUE);
