@@ -344,7 +344,12 @@ show_summary (PlStudioInspector  *self,
                                                       g_array_index (inspection->node_events,
                                                                      guint, i));
       const PlField *detail = pl_trace_event_get_field (event, "detail");
-      g_autofree char *line = g_strdup_printf ("→ %s at %s%s%s\n", event->name,
+      g_autofree char *line = NULL;
+
+      /* Transaction state changes are many and say little here. */
+      if (g_str_equal (event->name, "transaction"))
+        continue;
+      line = g_strdup_printf ("→ %s at %s%s%s\n", event->name,
                                                node_id (trace, event->node),
                                                detail ? ": " : "",
                                                detail && detail->str ? detail->str : "");

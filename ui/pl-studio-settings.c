@@ -24,6 +24,8 @@ pl_studio_settings_load (void)
 
   settings->width = 1280;
   settings->height = 800;
+  /* Evenly spaced messages read best at first (sngrep's choice). */
+  settings->compact = TRUE;
   if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, NULL))
     return settings;
 
@@ -37,7 +39,8 @@ pl_studio_settings_load (void)
     }
   settings->maximized = g_key_file_get_boolean (file, GROUP, "maximized", NULL);
   settings->dark = g_key_file_get_boolean (file, GROUP, "dark", NULL);
-  settings->compact = g_key_file_get_boolean (file, GROUP, "compact", NULL);
+  if (g_key_file_has_key (file, GROUP, "compact", NULL))
+    settings->compact = g_key_file_get_boolean (file, GROUP, "compact", NULL);
   settings->last_scenario = g_key_file_get_string (file, GROUP, "last-scenario", NULL);
   if (settings->last_scenario && *settings->last_scenario == '\0')
     g_clear_pointer (&settings->last_scenario, g_free);

@@ -142,9 +142,29 @@ on_tick (PlStudioWindow *self)
   update_actions (self);
 }
 
+/* The scenario's <flow> step each arrow illustrates, on its label. */
+static void
+label_steps (PlStudioWindow *self)
+{
+  PlScenario *scenario = pl_player_get_scenario (self->player);
+  guint n = self->model ? pl_timeline_model_get_n_arrows (self->model) : 0;
+
+  for (guint i = 0; scenario && i < n; i++)
+    {
+      const PlTimelineArrow *arrow = pl_timeline_model_get_arrow (self->model, i);
+      const char *label = NULL, *note = NULL;
+
+      if (arrow->step == NULL
+          && pl_scenario_get_step_for_event (scenario, arrow->send_event, &label, &note))
+        pl_timeline_model_set_step (self->model, arrow->hop, label);
+    }
+}
+
 static void
 on_state_changed (PlStudioWindow *self)
 {
+  if (pl_player_get_state (self->player) != PL_PLAYER_PLAYING)
+    label_steps (self);
   update_actions (self);
   update_status (self);
   if (pl_player_get_state (self->player) == PL_PLAYER_FINISHED)
@@ -169,6 +189,7 @@ show_selection (PlStudioWindow *self,
   arrow = pl_timeline_model_get_arrow (self->model, index);
   self->selected_hop = arrow->hop;
   related = pl_studio_inspector_show (self->inspector, self->player, self->model, index);
+  pl_timeline_view_scroll_to_arrow (self->view, (guint) index);
   pl_timeline_view_set_highlighted (self->view, (const guint *) related->data, related->len);
   pl_studio_nodes_show_arrow (self->nodes, arrow);
 }

@@ -28,6 +28,8 @@ typedef struct {
   double zoom;
   gboolean dark;
   gboolean version;
+  char *screenshot;
+  gint64 select;
   char **files;
 } Args;
 
@@ -36,6 +38,7 @@ args_clear (Args *args)
 {
   g_clear_pointer (&args->export_path, g_free);
   g_clear_pointer (&args->layout, g_free);
+  g_clear_pointer (&args->screenshot, g_free);
   g_clear_pointer (&args->files, g_strfreev);
 }
 
@@ -114,7 +117,75 @@ typedef struct {
   PlTimelineLayout layout;
   double zoom;
   gboolean dark;
+  const char *screenshot;    /* run to the end, save the window as PNG, quit */
+  guint64 select;            /* hop to select first, 0: none */
+  int status;                /* exit status of a screenshot */
 } PlStudioOptions;
+
+/* A picture of the whole window, drawn by its own renderer. */
+static gboolean
+save_window (GtkWidget   *window,
+             const char  *path,
+             GError     **error)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (window);
+  int height = gtk_widget_get_height (window);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the window drew nothing");
+      return FALSE;
+    }
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (!gdk_texture_save_to_png (texture, path))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: cannot write the PNG", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct {
+  PlStudioWindow *window;
+  PlStudioOptions *options;
+  GApplication *app;
+} Screenshot;
+
+static gboolean
+on_screenshot_due (gpointer user_data)
+{
+  Screenshot *shot = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!save_window (GTK_WIDGET (shot->window), shot->options->screenshot, &error))
+    {
+      g_printerr ("pushlab-studio: %s\n", error->message);
+      shot->options->status = EXIT_BAD_INPUT;
+    }
+  g_application_quit (shot->app);
+  g_free (shot);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_screenshot_state (PlPlayer   *player,
+                     Screenshot *shot)
+{
+  if (pl_player_get_state (player) != PL_PLAYER_FINISHED)
+    return;
+  g_signal_handlers_disconnect_by_func (player, on_screenshot_state, shot);
+  if (shot->options->select)
+    pl_studio_window_select_hop (shot->window, shot->options->select);
+  /* Let the window lay out and draw the finished run first. */
+  g_timeout_add (800, on_screenshot_due, shot);
+}
 
 static void
 on_activate (GApplication *app,
@@ -130,6 +201,26 @@ on_activate (GApplication *app,
     pl_studio_window_set_dark (window, TRUE);
   gtk_window_present (GTK_WINDOW (window));
   pl_studio_window_start (window, options->file);
+
+  if (options->screenshot)
+    {
+      Screenshot *shot = g_new0 (Screenshot, 1);
+      PlPlayer *player = pl_studio_window_get_player (window);
+
+      shot->window = window;
+      shot->options = (PlStudioOptions *) options;
+      shot->app = app;
+      if (pl_player_get_scenario (player) == NULL)
+        {
+          g_printerr ("pushlab-studio: %s\n", pl_studio_window_get_status (window));
+          shot->options->status = EXIT_BAD_INPUT;
+          g_application_quit (app);
+          g_free (shot);
+          return;
+        }
+      g_signal_connect (player, "state-changed", G_CALLBACK (on_screenshot_state), shot);
+      pl_player_run_to_end (player);
+    }
 }
 
 int
@@ -144,13 +235,18 @@ main (int    argc,
       "Time mode: compact (one row per message, default) or scale (arrows slant with latency)", "MODE" },
     { "zoom", 'z', 0, G_OPTION_ARG_DOUBLE, &args.zoom, "Zoom factor (default 1)", "Z" },
     { "dark", 0, 0, G_OPTION_ARG_NONE, &args.dark, "Dark colours", NULL },
+    { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, &args.screenshot,
+      "Open the window on SCENARIO, run it to its end, save the window as a PNG and quit", "OUT.png" },
+    { "select", 0, 0, G_OPTION_ARG_INT64, &args.select,
+      "With --screenshot: the message (its number on the timeline) to select first", "N" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &args.version, "Print the version", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args.files, NULL, "[SCENARIO]" },
     { NULL }
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("- the PushLab studio");
   g_autoptr (GError) error = NULL;
-  PlStudioOptions options = { NULL, FALSE, PL_TIMELINE_LAYOUT_COMPACT, 1.0, FALSE };
+  PlStudioOptions options = { NULL, FALSE, PL_TIMELINE_LAYOUT_COMPACT, 1.0, FALSE, NULL, 0, 0 };
+  int status;
   g_autoptr (GtkApplication) app = NULL;
   guint n_files;
 
@@ -190,9 +286,17 @@ main (int    argc,
 
   options.file = n_files ? args.files[0] : NULL;
   options.has_layout = args.layout != NULL;
+  options.screenshot = args.screenshot;
+  options.select = args.select > 0 ? (guint64) args.select : 0;
+  if (args.screenshot && n_files != 1)
+    {
+      g_printerr ("pushlab-studio: --screenshot: expected one scenario file\n");
+      return EXIT_BAD_INPUT;
+    }
   options.zoom = args.zoom;
   options.dark = args.dark;
   app = gtk_application_new ("net.pushlab.Studio", G_APPLICATION_NON_UNIQUE);
   g_signal_connect (app, "activate", G_CALLBACK (on_activate), &options);
-  return g_application_run (G_APPLICATION (app), 1, argv);
+  status = g_application_run (G_APPLICATION (app), 1, argv);
+  return status ? status : options.status;
 }
