@@ -8,55 +8,17 @@
  */
 #define G_LOG_DOMAIN "pl-studio"
 
-#include "pl-studio-window.h"
-
-#include <string.h>
-
-#include "pl-studio-alter.h"
-#include "pl-studio-compare.h"
-#include "pl-studio-inspector.h"
-#include "pl-studio-nodes.h"
-#include "pl-studio-picker.h"
-#include "pl-studio-report.h"
-#include "pl-studio-settings.h"
-#include "pl-timeline-export.h"
-#include "pl-timeline-view.h"
+#include "pl-studio-window-private.h"
 
 /* The speeds of the drop-down, in its order; 0: as fast as possible. */
-static const double speeds[] = { 0.1, 0.25, 0.5, 1, 2, 5, 10, 100, PL_PLAYER_SPEED_MAX };
-
-struct _PlStudioWindow {
-  GtkApplicationWindow parent_instance;
-
-  /* Template children. */
-  GtkButton *play_button;
-  GtkDropDown *speed_dropdown;
-  GtkLabel *clock_label;
-  GtkPaned *paned;
-  GtkBox *timeline_box;
-  GtkNotebook *notebook;
-  GtkLabel *status_label;
-
-  GtkToggleButton *compact_toggle;
-  GtkToggleButton *follow_toggle;
-  PlTimelineView *view;
-  PlStudioInspector *inspector;
-  PlStudioNodes *nodes;
-  PlStudioAlter *alter;
-  PlStudioReport *report;
-
-  PlPlayer *player;
-  PlTimelineModel *model;
-  PlStudioSettings *settings;
-  char *status;
-  guint64 selected_hop;
-};
+const double _pl_studio_speeds[] = { 0.1, 0.25, 0.5, 1, 2, 5, 10, 100, PL_PLAYER_SPEED_MAX };
+const guint _pl_studio_n_speeds = G_N_ELEMENTS (_pl_studio_speeds);
 
 G_DEFINE_FINAL_TYPE (PlStudioWindow, pl_studio_window, GTK_TYPE_APPLICATION_WINDOW)
 
-static void
-set_status (PlStudioWindow *self,
-            const char     *text)
+void
+_pl_studio_window_set_status (PlStudioWindow *self,
+                              const char     *text)
 {
   g_free (self->status);
   self->status = g_strdup (text);
@@ -96,7 +58,7 @@ update_status (PlStudioWindow *self)
                           state_name (pl_player_get_state (self->player)),
                           pl_player_get_n_rules (self->player)
                             ? " — altered by the studio's rules" : "");
-  set_status (self, text);
+  _pl_studio_window_set_status (self, text);
 }
 
 static void
@@ -248,8 +210,8 @@ on_speed_changed (PlStudioWindow *self)
 {
   guint selected = gtk_drop_down_get_selected (self->speed_dropdown);
 
-  if (selected < G_N_ELEMENTS (speeds))
-    pl_player_set_speed (self->player, speeds[selected]);
+  if (selected < _pl_studio_n_speeds)
+    pl_player_set_speed (self->player, _pl_studio_speeds[selected]);
 }
 
 static void
@@ -268,8 +230,8 @@ on_follow_toggled (PlStudioWindow *self)
   pl_timeline_view_set_follow_live (self->view, gtk_toggle_button_get_active (self->follow_toggle));
 }
 
-static void
-apply_style (PlStudioWindow *self)
+void
+_pl_studio_window_apply_style (PlStudioWindow *self)
 {
   g_object_set (gtk_widget_get_settings (GTK_WIDGET (self)),
                 "gtk-application-prefer-dark-theme", self->settings->dark, NULL);
@@ -277,298 +239,6 @@ apply_style (PlStudioWindow *self)
                                                                  : PL_TIMELINE_PALETTE_LIGHT);
 }
 
-/* Actions ----------------------------------------------------------- */
-
-static void
-play_action (GSimpleAction *action,
-             GVariant      *param,
-             gpointer       user_data)
-{
-  PlStudioWindow *self = user_data;
-
-  if (pl_player_get_state (self->player) == PL_PLAYER_PLAYING)
-    pl_player_pause (self->player);
-  else
-    pl_player_play (self->player);
-}
-
-static void
-step_action (GSimpleAction *action,
-             GVariant      *param,
-             gpointer       user_data)
-{
-  PlStudioWindow *self = user_data;
-
-  pl_player_step (self->player);
-}
-
-static void
-step_back_action (GSimpleAction *action,
-                  GVariant      *param,
-                  gpointer       user_data)
-{
-  PlStudioWindow *self = user_data;
-
-  pl_player_step_back (self->player);
-}
-
-static void
-run_to_end_action (GSimpleAction *action,
-                   GVariant      *param,
-                   gpointer       user_data)
-{
-  PlStudioWindow *self = user_data;
-
-  pl_player_run_to_end (self->player);
-}
-
-static void
-restart_action (GSimpleAction *action,
-                GVariant      *param,
-                gpointer       user_data)
-{
-  PlStudioWindow *self = user_data;
-
-  pl_player_restart (self->player);
-}
-
-static void
-speed_action (GSimpleAction *action,
-              GVariant      *param,
-              gpointer       user_data)
-{
-  PlStudioWindow *self = user_data;
-  int delta = g_variant_get_int32 (param);
-  int selected = (int) gtk_drop_down_get_selected (self->speed_dropdown) + delta;
-
-  selected = CLAMP (selected, 0, (int) G_N_ELEMENTS (speeds) - 1);
-  gtk_drop_down_set_selected (self->speed_dropdown, (guint) selected);
-}
-
-static void
-on_chosen (PlStudioWindow *self,
-           const char     *path)
-{
-  g_autoptr (GError) error = NULL;
-
-  pl_studio_window_open (self, path, &error);
-}
-
-static void
-pick_action (GSimpleAction *action,
-             GVariant      *param,
-             gpointer       user_data)
-{
-  PlStudioWindow *self = user_data;
-  PlStudioPicker *picker = pl_studio_picker_new (GTK_WINDOW (self), NULL);
-
-  g_signal_connect_object (picker, "chosen", G_CALLBACK (on_chosen), self, G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (picker));
-}
-
-static void
-on_open_response (GtkNativeDialog *dialog,
-                  int              response,
-                  PlStudioWindow  *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-
-      if (path)
-        on_chosen (self, path);
-    }
-  g_object_unref (dialog);
-}
-
-static void
-open_action (GSimpleAction *action,
-             GVariant      *param,
-             gpointer       user_data)
-{
-  PlStudioWindow *self = user_data;
-  GtkFileChooserNative *native;
-  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
-
-  native = gtk_file_chooser_native_new ("Open Scenario", GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_OPEN, "_Open", "_Cancel");
-  gtk_file_filter_set_name (filter, "Scenario files");
-  gtk_file_filter_add_pattern (filter, "*.xml");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
-  g_signal_connect (native, "response", G_CALLBACK (on_open_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
-}
-
-typedef struct {
-  PlStudioWindow *self;
-  gboolean whole;
-} ExportRequest;
-
-static void
-on_export_response (GtkNativeDialog *dialog,
-                    int              response,
-                    ExportRequest   *request)
-{
-  PlStudioWindow *self = request->self;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr (GError) error = NULL;
-      PlTimelineViewport view;
-
-      pl_timeline_view_get_viewport (self->view, &view);
-      if (path && pl_timeline_export_file (self->model, &view, request->whole, path, &error))
-        {
-          g_autofree char *text = g_strdup_printf ("Exported %s", path);
-          set_status (self, text);
-        }
-      else if (error)
-        set_status (self, error->message);
-    }
-  g_object_unref (dialog);
-  g_free (request);
-}
-
-static void
-export_to (PlStudioWindow *self,
-           const char     *format,
-           gboolean        whole)
-{
-  GtkFileChooserNative *native;
-  ExportRequest *request = g_new0 (ExportRequest, 1);
-  g_autofree char *base = g_path_get_basename (pl_player_get_path (self->player));
-  g_autofree char *name = NULL;
-
-  if (g_str_has_suffix (base, ".xml"))
-    base[strlen (base) - 4] = '\0';
-  name = g_strdup_printf ("%s.%s", base, format);
-  request->self = self;
-  request->whole = whole;
-  native = gtk_file_chooser_native_new ("Export", GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                        "_Export", "_Cancel");
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);
-  g_signal_connect (native, "response", G_CALLBACK (on_export_response), request);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
-}
-
-static void
-export_action (GSimpleAction *action,
-               GVariant      *param,
-               gpointer       user_data)
-{
-  export_to (user_data, g_variant_get_string (param, NULL), TRUE);
-}
-
-static void
-export_visible_action (GSimpleAction *action,
-                       GVariant      *param,
-                       gpointer       user_data)
-{
-  export_to (user_data, g_variant_get_string (param, NULL), FALSE);
-}
-
-static void
-save_rules_action (GSimpleAction *action,
-                   GVariant      *param,
-                   gpointer       user_data)
-{
-  PlStudioWindow *self = user_data;
-
-  pl_studio_alter_save_dialog (self->alter, GTK_WINDOW (self));
-}
-
-static void
-compare_original_action (GSimpleAction *action,
-                         GVariant      *param,
-                         gpointer       user_data)
-{
-  PlStudioWindow *self = user_data;
-
-  pl_studio_compare_with_original (GTK_WINDOW (self), self->player);
-}
-
-static void
-compare_golden_action (GSimpleAction *action,
-                       GVariant      *param,
-                       gpointer       user_data)
-{
-  PlStudioWindow *self = user_data;
-
-  pl_studio_compare_golden_dialog (GTK_WINDOW (self), self->player, self->view);
-}
-
-static void
-dark_action (GSimpleAction *action,
-             GVariant      *param,
-             gpointer       user_data)
-{
-  PlStudioWindow *self = user_data;
-  GVariant *state = g_action_get_state (G_ACTION (action));
-  gboolean dark = !g_variant_get_boolean (state);
-
-  g_variant_unref (state);
-  g_simple_action_set_state (action, g_variant_new_boolean (dark));
-  self->settings->dark = dark;
-  apply_style (self);
-}
-
-static void
-zoom_action (GSimpleAction *action,
-             GVariant      *param,
-             gpointer       user_data)
-{
-  PlStudioWindow *self = user_data;
-  int direction = g_variant_get_int32 (param);
-  double zoom = pl_timeline_view_get_zoom (self->view);
-
-  pl_timeline_view_set_zoom (self->view, direction == 0 ? 1.0
-                                         : direction > 0 ? zoom * 1.5 : zoom / 1.5);
-}
-
-static void
-toggle_layout_action (GSimpleAction *action,
-                      GVariant      *param,
-                      gpointer       user_data)
-{
-  PlStudioWindow *self = user_data;
-
-  gtk_toggle_button_set_active (self->compact_toggle,
-                                !gtk_toggle_button_get_active (self->compact_toggle));
-}
-
-static void
-toggle_follow_action (GSimpleAction *action,
-                      GVariant      *param,
-                      gpointer       user_data)
-{
-  PlStudioWindow *self = user_data;
-
-  gtk_toggle_button_set_active (self->follow_toggle,
-                                !gtk_toggle_button_get_active (self->follow_toggle));
-}
-
-static const GActionEntry win_actions[] = {
-  { .name = "play", .activate = play_action },
-  { .name = "step", .activate = step_action },
-  { .name = "step-back", .activate = step_back_action },
-  { .name = "run-to-end", .activate = run_to_end_action },
-  { .name = "restart", .activate = restart_action },
-  { .name = "speed", .activate = speed_action, .parameter_type = "i" },
-  { .name = "pick", .activate = pick_action },
-  { .name = "open", .activate = open_action },
-  { .name = "export", .activate = export_action, .parameter_type = "s" },
-  { .name = "export-visible", .activate = export_visible_action, .parameter_type = "s" },
-  { .name = "save-rules", .activate = save_rules_action },
-  { .name = "compare-original", .activate = compare_original_action },
-  { .name = "compare-golden", .activate = compare_golden_action },
-  { .name = "dark", .activate = dark_action, .state = "false" },
-  { .name = "zoom", .activate = zoom_action, .parameter_type = "i" },
-  { .name = "toggle-layout", .activate = toggle_layout_action },
-  { .name = "toggle-follow", .activate = toggle_follow_action },
-};
 
 /* Window ------------------------------------------------------------ */
 
@@ -739,7 +409,8 @@ pl_studio_window_init (PlStudioWindow *self)
   GtkWidget *scrolled;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions),
+  g_action_map_add_action_entries (G_ACTION_MAP (self), _pl_studio_window_actions,
+                                   (int) _pl_studio_window_n_actions,
                                    self);
 
   self->settings = pl_studio_settings_load ();
@@ -800,7 +471,7 @@ pl_studio_window_init (PlStudioWindow *self)
   g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self),
                                                                           "dark")),
                              g_variant_new_boolean (self->settings->dark));
-  apply_style (self);
+  _pl_studio_window_apply_style (self);
   update_actions (self);
 }
 
@@ -822,7 +493,7 @@ pl_studio_window_open (PlStudioWindow  *self,
   if (!pl_player_load (self->player, path, &local_error))
     {
       /* One clear line naming file:line; what was open stays open. */
-      set_status (self, local_error->message);
+      _pl_studio_window_set_status (self, local_error->message);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
