@@ -174,7 +174,6 @@ on_third_party_response (PlClientTxn *txn,
           deregister_user (self, request->aor, request->to, why);
         }
     }
-  third_party_request_free (request);
 }
 
 /* TS 24.229 §5.4.1.7: Request-URI the server, From and Contact the
@@ -231,7 +230,11 @@ send_third_party (PlScscf     *self,
   request->to = g_strdup (to);
   request->ifc = ifc;
   request->expires = expires;
-  pl_client_txn_send (node, msg, on_third_party_response, request);
+  /* The request goes with its transaction, answered or not (a sim
+   * disposed mid-run frees the transaction without an answer). */
+  pl_client_txn_set_destroy_notify (pl_client_txn_send (node, msg, on_third_party_response,
+                                                        request),
+                                    (GDestroyNotify) third_party_request_free);
 }
 
 static char *
