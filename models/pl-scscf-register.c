@@ -430,12 +430,7 @@ _pl_scscf_register (PlScscf     *self,
 
   /* TS 24.229 §5.4.1.7: every criterion that matches the REGISTER sends
    * its server a third-party REGISTER, in priority order. */
-  {
-    char *printed = sip_header_as_string (NULL, (sip_header_t *) sip->sip_to);
-
-    to = g_strdup (printed);
-    su_free (NULL, printed);
-  }
+  to = pl_wire_header_text ((msg_header_t *) sip->sip_to);
   for (guint i = 0; i < profile->ifcs->len; i++)
     {
       const PlIfc *ifc = g_ptr_array_index (profile->ifcs, i);
