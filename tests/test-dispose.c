@@ -12,6 +12,7 @@
  */
 #include <string.h>
 
+#include "pl-held.h"
 #include "pl-models.h"
 #include "pl-node.h"
 #include "pl-scenario.h"
@@ -124,6 +125,39 @@ test_dispose (gconstpointer data)
     }
 }
 
+static void
+on_hold (PlSim    *sim,
+         PlHeld   *held,
+         gpointer  user_data)
+{
+  /* Kept held, as a studio paused at a breakpoint keeps it. */
+  (*(guint *) user_data)++;
+}
+
+static void
+test_dispose_held (gconstpointer data)
+{
+  const char *name = data;
+  g_autofree char *path = scenario_path (name);
+  PlScenario *scenario = load (path);
+  PlSim *sim = pl_scenario_get_sim (scenario);
+  PlScheduler *scheduler = pl_sim_get_scheduler (sim);
+  guint n_held = 0;
+
+  g_test_summary ("A scenario whose every delivery a breakpoint holds, run as far as it "
+                  "goes and dropped with its messages held, frees its sim and every node");
+
+  pl_sim_add_rule (sim, pl_rule_new (PL_RULE_ON_DELIVER, PL_RULE_HOLD));
+  pl_sim_set_hold_func (sim, on_hold, &n_held, NULL);
+  pl_scenario_start (scenario);
+  while (pl_scheduler_step (scheduler))
+    ;
+  /* Retransmissions and timeouts ran; nothing was delivered. */
+  g_assert_cmpuint (n_held, >, 0);
+  g_assert_cmpuint (pl_sim_get_n_held (sim), ==, n_held);
+  drop (scenario);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -151,7 +185,11 @@ main (int    argc,
       g_autofree char *test_path = g_strdup_printf ("/pl/dispose/%.*s", (int) (strlen (file) - 4),
                                                     file);
 
+      g_autofree char *held_path = g_strdup_printf ("/pl/dispose-held/%.*s",
+                                                    (int) (strlen (file) - 4), file);
+
       g_test_add_data_func (test_path, file, test_dispose);
+      g_test_add_data_func (held_path, file, test_dispose_held);
     }
   return g_test_run ();
 }
