@@ -278,6 +278,7 @@ pl_fork_give_up (PlFork *fork)
       if (branch->invite)
         pl_client_txn_cancel (branch->client);
       pl_client_txn_detach (branch->client);
+      branch->client = NULL;
       branch->final = TRUE;
       fork->pending--;
       abandoned++;
@@ -290,6 +291,24 @@ pl_fork_give_up (PlFork *fork)
     }
   if (fork->pending == 0)
     all_failed (fork);
+  pl_fork_unref (fork);
+}
+
+/* The branch's transaction is freed: after its final response (the
+ * branch's reference is gone already), or without one when the node
+ * leaves its sim mid-run; then the branch's reference goes here, or the
+ * fork would outlive the sim. */
+static void
+on_branch_gone (gpointer data)
+{
+  Branch *branch = data;
+  PlFork *fork = branch->fork;
+
+  branch->client = NULL;
+  if (branch->final)
+    return;
+  branch->final = TRUE;
+  fork->pending--;
   pl_fork_unref (fork);
 }
 
@@ -306,6 +325,7 @@ pl_fork_branch (PlFork *fork,
   g_ptr_array_add (fork->branches, branch);
   fork->pending++;
   branch->client = pl_client_txn_send (fork->node, request, on_branch_response, branch);
+  pl_client_txn_set_destroy_notify (branch->client, on_branch_gone);
 }
 
 msg_t *

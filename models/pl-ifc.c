@@ -14,6 +14,7 @@
 #include <sofia-sip/url.h>
 
 #include "pl-ifc.h"
+#include "pl-wire.h"
 #include "pl-xml.h"
 
 static const char *const condition_names[] = {
@@ -745,23 +746,21 @@ header_matches (const sip_t  *sip,
 
   if (known)
     {
-      su_home_t home[1] = { SU_HOME_INIT (home) };
       msg_header_t const *h = *(msg_header_t * const *) ((const char *) sip + href->hr_offset);
 
       for (; h && !found; h = h->sh_next)
         {
-          char *value;
+          g_autofree char *value = NULL;
 
           if (regex == NULL)
             {
               found = TRUE;
               break;
             }
-          value = sip_header_as_string (home, (sip_header_t const *) h);
+          /* Not sip_header_as_string(): it cuts a long value (pl-wire.h). */
+          value = pl_wire_header_text (h);
           found = value != NULL && regex_matches (regex, value);
-          su_free (home, value);
         }
-      su_home_deinit (home);
     }
   else
     {

@@ -345,6 +345,11 @@ _pl_msrp_session_shut (PlMsrpSession     *self,
   if (self->state == PL_MSRP_SESSION_CLOSED)
     return;
   self->state = PL_MSRP_SESSION_CLOSED;
+  /* A node that left its sim (the sim disposed mid-run) records and
+   * tells nothing more, and leaves its peer alone: the peer may be
+   * finalized already (the endpoint's framers go with the node). */
+  if (pl_node_get_sim (self->node) == NULL)
+    return;
   if (self->endpoint)
     endpoint_reset (self->endpoint, self->peer);
   if (self->freed)
@@ -583,7 +588,9 @@ pl_msrp_session_close (PlMsrpSession *self)
 
   if (self->state == PL_MSRP_SESSION_CLOSED)
     return;
-  peer = self->state == PL_MSRP_SESSION_OPEN ? find_peer_session (self) : NULL;
+  /* No FIN from a node that left its sim: its peer is leaving too. */
+  peer = self->state == PL_MSRP_SESSION_OPEN && pl_node_get_sim (self->node)
+         ? find_peer_session (self) : NULL;
   if (peer)
     {
       fin = g_new0 (Fin, 1);

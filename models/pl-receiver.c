@@ -380,20 +380,18 @@ static void
 remember_service_route (PlReceiver *self,
                         sip_t      *sip)
 {
-  su_home_t home[1] = { SU_HOME_INIT (home) };
   GPtrArray *route = g_ptr_array_new ();
 
   for (const sip_service_route_t *r = sip ? sip->sip_service_route : NULL; r; r = r->r_next)
     {
-      char *text = sip_header_as_string (home, (const sip_header_t *) r);
+      char *text = pl_wire_header_text ((const msg_header_t *) r);
 
       if (text)
-        g_ptr_array_add (route, g_strdup (text));
+        g_ptr_array_add (route, text);
     }
   g_ptr_array_add (route, NULL);
   g_strfreev (self->service_route);
   self->service_route = (GStrv) g_ptr_array_free (route, FALSE);
-  su_home_deinit (home);
 }
 
 static void

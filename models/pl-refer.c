@@ -225,8 +225,9 @@ pl_refer_parse_refer_to (PlDialect              dialect,
     }
 
   target->method = g_strdup (method);
-  target->event = sip_header_as_string (NULL, (sip_header_t *) hsip->sip_event);
-  target->accept_contact = sip_header_as_string (NULL, (sip_header_t *) hsip->sip_accept_contact);
+  /* Not sip_header_as_string(): it cuts a long value (pl-wire.h). */
+  target->event = pl_wire_header_text ((msg_header_t *) hsip->sip_event);
+  target->accept_contact = pl_wire_header_text ((msg_header_t *) hsip->sip_accept_contact);
   if (hsip->sip_expires)
     target->expires = (guint32) hsip->sip_expires->ex_delta;
 

@@ -221,21 +221,21 @@ static void
 binding_set_contact (Binding             *b,
                      const sip_contact_t *m)
 {
-  sip_contact_t one = *m;
   su_home_t *home = su_home_new (sizeof (su_home_t));
   char *printed;
 
-  /* One element only: sip_contact_dup() would copy the rest of the list. */
-  one.m_next = NULL;
-  b->pub.header = (sip_contact_t *) msg_header_dup_one (home, (msg_header_t *) &one);
+  /* One element only (sip_contact_dup() would copy the rest of the list):
+   * msg_header_dup_one() copies @m alone, without a stack copy of it. */
+  b->pub.header = (sip_contact_t *) msg_header_dup_one (home, (msg_header_t const *) m);
   g_assert (b->pub.header != NULL);
   if (b->home)
     su_home_unref (b->home);
   b->home = home;
 
-  printed = sip_header_as_string (home, (sip_header_t *) b->pub.header);
+  /* Not sip_header_as_string(): it cuts a long Contact (pl-wire.h). */
+  printed = pl_wire_header_text ((msg_header_t *) b->pub.header);
   g_free (b->pub.contact);
-  b->pub.contact = g_strdup (printed);
+  b->pub.contact = printed;
   g_free (b->pub.uri);
   b->pub.uri = g_strdup (url_as_string (home, b->pub.header->m_url));
   b->pub.q = sip_q_value (b->pub.header->m_q) / 1000.0;
@@ -254,7 +254,6 @@ uri_to_string (const url_t *url)
 static char *
 path_value (const sip_t *sip)
 {
-  su_home_t home[1] = { SU_HOME_INIT (home) };
   GString *out;
 
   if (sip->sip_path == NULL)
@@ -262,7 +261,7 @@ path_value (const sip_t *sip)
   out = g_string_new (NULL);
   for (const sip_path_t *r = sip->sip_path; r; r = r->r_next)
     {
-      char *s = sip_header_as_string (home, (sip_header_t const *) r);
+      g_autofree char *s = pl_wire_header_text ((msg_header_t const *) r);
 
       if (s == NULL)
         continue;
@@ -270,7 +269,6 @@ path_value (const sip_t *sip)
         g_string_append (out, ", ");
       g_string_append (out, s);
     }
-  su_home_deinit (home);
   return g_string_free (out, out->len == 0);
 }
 

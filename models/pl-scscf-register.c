@@ -174,7 +174,6 @@ on_third_party_response (PlClientTxn *txn,
           deregister_user (self, request->aor, request->to, why);
         }
     }
-  third_party_request_free (request);
 }
 
 /* TS 24.229 §5.4.1.7: Request-URI the server, From and Contact the
@@ -231,7 +230,11 @@ send_third_party (PlScscf     *self,
   request->to = g_strdup (to);
   request->ifc = ifc;
   request->expires = expires;
-  pl_client_txn_send (node, msg, on_third_party_response, request);
+  /* The request goes with its transaction, answered or not (a sim
+   * disposed mid-run frees the transaction without an answer). */
+  pl_client_txn_set_destroy_notify (pl_client_txn_send (node, msg, on_third_party_response,
+                                                        request),
+                                    (GDestroyNotify) third_party_request_free);
 }
 
 static char *
@@ -427,12 +430,7 @@ _pl_scscf_register (PlScscf     *self,
 
   /* TS 24.229 §5.4.1.7: every criterion that matches the REGISTER sends
    * its server a third-party REGISTER, in priority order. */
-  {
-    char *printed = sip_header_as_string (NULL, (sip_header_t *) sip->sip_to);
-
-    to = g_strdup (printed);
-    su_free (NULL, printed);
-  }
+  to = pl_wire_header_text ((msg_header_t *) sip->sip_to);
   for (guint i = 0; i < profile->ifcs->len; i++)
     {
       const PlIfc *ifc = g_ptr_array_index (profile->ifcs, i);

@@ -57,7 +57,9 @@ _pl_sender_invite_free (PlSenderInvite *inv)
     return;
   if (inv->msrp && hooks)
     hooks->stop (inv->msrp);
-  if (inv->txn)
+  /* As pl_subscriber_free: a node leaving its sim (the sim disposed
+   * mid-run) freed its transactions first. */
+  if (inv->txn && pl_node_get_sim (PL_NODE (inv->p->self)))
     pl_client_txn_detach (inv->txn);
   pl_node_cancel_timer (PL_NODE (inv->p->self), &inv->session_timer);
   pl_msrp_sdp_free (inv->offer);

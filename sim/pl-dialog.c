@@ -224,9 +224,9 @@ pl_dialog_describe_route (PlDialog *dialog)
 
   for (sip_route_t *r = dialog->route_set; r; r = r->r_next)
     {
-      char *text = sip_header_as_string (dialog->home, (sip_header_t *) r);
-      g_string_append_printf (s, "%s%s", s->len ? ", " : "", text);
-      su_free (dialog->home, text);
+      g_autofree char *text = pl_wire_header_text ((msg_header_t *) r);
+
+      g_string_append_printf (s, "%s%s", s->len ? ", " : "", text ? text : "");
     }
   return g_string_free (s, FALSE);
 }

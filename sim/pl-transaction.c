@@ -55,6 +55,7 @@ struct _PlClientTxn {
   PlTimer *linger;        /* D or K */
   PlResponseFunc func;
   gpointer user_data;
+  GDestroyNotify destroy;
   gboolean local_response;
   gboolean cancel_pending;
   gboolean cancel_sent;
@@ -278,6 +279,8 @@ client_txn_free (gpointer data)
       cancel_timer (txn->stack, &txn->timeout);
       cancel_timer (txn->stack, &txn->linger);
     }
+  if (txn->destroy)
+    txn->destroy (txn->user_data);
   g_free (txn->key);
   g_clear_pointer (&txn->request, msg_destroy);
   g_clear_pointer (&txn->wire, g_bytes_unref);
@@ -527,6 +530,15 @@ pl_client_txn_detach (PlClientTxn *txn)
   g_return_if_fail (txn != NULL);
   txn->func = NULL;
   txn->user_data = NULL;
+  txn->destroy = NULL;
+}
+
+void
+pl_client_txn_set_destroy_notify (PlClientTxn    *txn,
+                                  GDestroyNotify  destroy)
+{
+  g_return_if_fail (txn != NULL);
+  txn->destroy = destroy;
 }
 
 msg_t *

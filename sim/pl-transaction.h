@@ -35,6 +35,13 @@ PlClientTxn *pl_client_txn_send_to     (PlNode         *node,
 void         pl_client_txn_cancel      (PlClientTxn *txn);
 /* The TU no longer wants callbacks (its object is going away). */
 void         pl_client_txn_detach      (PlClientTxn *txn);
+/* @destroy runs with the user data when the transaction is freed while
+ * the TU is still attached: after its final response, or without one
+ * when its node leaves the sim mid-transaction (a sim disposed at any
+ * point of a run). A TU that holds a reference for the transaction's
+ * sake drops it there. Not after pl_client_txn_detach(). */
+void         pl_client_txn_set_destroy_notify (PlClientTxn    *txn,
+                                               GDestroyNotify  destroy);
 msg_t       *pl_client_txn_get_request (PlClientTxn *txn);
 PlNode      *pl_client_txn_get_next_hop (PlClientTxn *txn);
 gboolean     pl_client_txn_is_local_response (PlClientTxn *txn);

@@ -141,16 +141,25 @@ pl_wire_label (const sip_t *sip)
   return g_strdup ("?");
 }
 
-/* The field of one header as sofia-sip prints it, however long:
- * sip_header_as_string() stops at an internal buffer size. */
-static char *
-header_field_text (msg_header_t *h)
+/* sofia-sip 1.12.11's encoders write a string element only when one
+ * byte more than it and its NUL fits (MSG_STRING_E in msg_parser.h tests
+ * p + n + 1 < e):
+ * in a buffer of exactly the printed length + 1 the last element (the
+ * last parameter, say) is silently left out and nothing ends the text,
+ * while the length returned is the whole one. sip_header_as_string()
+ * retries with exactly that size, so a field of 127 bytes or more comes
+ * back cut and unterminated (valgrind: uninitialised reads in strlen).
+ * Here the buffer always has a byte to spare, and is zeroed. */
+char *
+pl_wire_header_text (const msg_header_t *h)
 {
   gsize size = 256;
 
+  if (h == NULL)
+    return NULL;
   for (;;)
     {
-      char *buf = g_malloc (size);
+      char *buf = g_malloc0 (size);
       issize_t n = msg_header_field_e (buf, (isize_t) size, h, 0);
 
       if (n < 0)
@@ -158,10 +167,10 @@ header_field_text (msg_header_t *h)
           g_free (buf);
           return NULL;
         }
-      if ((gsize) n < size)
+      if ((gsize) n + 1 < size)
         return buf;
       g_free (buf);
-      size = (gsize) n + 1;
+      size = (gsize) n + 2;
     }
 }
 
@@ -187,7 +196,7 @@ pl_wire_header_value (msg_t      *msg,
 
       for (; h; h = h->sh_next)
         {
-          g_autofree char *value = header_field_text (h);
+          g_autofree char *value = pl_wire_header_text (h);
 
           if (value == NULL)
             continue;

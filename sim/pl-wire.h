@@ -30,6 +30,12 @@ char   *pl_wire_label        (const sip_t *sip);
 char   *pl_wire_header_value (msg_t      *msg,
                               const char *name);
 
+/* The field of one header (no name, no CRLF) as sofia-sip prints it,
+ * however long; g_free() it. NULL for no header or one sofia-sip cannot
+ * print. Use it instead of sip_header_as_string(), which cuts fields of
+ * 127 bytes or more in sofia-sip 1.12.11. */
+char   *pl_wire_header_text  (const msg_header_t *h);
+
 /* Removes every header named @name (known or unknown to sofia-sip);
  * returns how many went. */
 guint   pl_wire_remove_header (msg_t      *msg,

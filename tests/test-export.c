@@ -811,6 +811,8 @@ test_pcapng_large (void)
   add_message (trace, 5000, PL_EVENT_SEND, 0, 1, PL_TRANSPORT_TCP, 3, MESSAGE_WIRE, "MESSAGE");
   add_message (trace, 6000, PL_EVENT_DELIVER, 0, 1, PL_TRANSPORT_TCP, 3, MESSAGE_WIRE, "MESSAGE");
 
+  /* The trace holds its own reference to the SEND's bytes. */
+  g_clear_pointer (&bytes, g_bytes_unref);
   bytes = export (trace, pl_export_pcapng);
   comments = walk_pcapng (bytes);
   g_assert_cmpuint (comments->len, ==, G_N_ELEMENTS (expected));

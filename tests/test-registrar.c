@@ -619,6 +619,36 @@ test_path (Fixture       *f,
                    "<sip:pcscf.visited.net;lr>, <sip:edge.visited.net;lr>");
 }
 
+/* sofia-sip 1.12.11's sip_header_as_string() leaves out the last
+ * parameter of a field of 127 bytes or more (and does not end the text):
+ * the binding's printed Contact must be whole at any length. */
+static void
+test_long_contact (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_test_summary ("A Contact of 127 bytes or more is kept with every parameter, up to "
+                  "the last one");
+
+  for (guint len = 120; len <= 300; len += len < 135 ? 1 : 55)
+    {
+      g_autofree char *head = g_strdup_printf ("<sip:user@192.0.2.9>;+g.oma.sip-push.0x05;x=");
+      g_autofree char *filler = NULL;
+      g_autofree char *contact = NULL;
+      g_autofree char *header = NULL;
+      g_autofree char *cid = g_strdup_printf ("long%u@ua", len);
+      PlBinding *b;
+
+      g_assert_cmpuint (len, >, strlen (head) + strlen (";last=1"));
+      filler = g_strnfill (len - strlen (head) - strlen (";last=1"), 'a');
+      contact = g_strdup_printf ("%s%s;last=1", head, filler);
+      g_assert_cmpuint (strlen (contact), ==, len);
+      header = g_strdup_printf ("Contact: %s\n", contact);
+      g_assert_cmpint (do_register (f, 0, cid, 1, header), ==, 200);
+      b = find_binding (f->result.bindings, "sip:user@192.0.2.9");
+      g_assert_cmpstr (b->contact, ==, contact);
+    }
+}
+
 /* ---- caller preferences ---- */
 
 /* ua1 and ua4 registered the 2006 push tag; ua2 nothing at all (sofia-sip
@@ -1080,6 +1110,7 @@ main (int   argc,
   ADD ("/pl/registrar/gruu", test_gruu, PL_DIALECT_OMA_1_0);
   ADD ("/pl/registrar/ok-contacts", test_ok_contacts, PL_DIALECT_OMA_1_0);
   ADD ("/pl/registrar/path", test_path, PL_DIALECT_OMA_2006);
+  ADD ("/pl/registrar/long-contact", test_long_contact, PL_DIALECT_OMA_2006);
   ADD ("/pl/callerpref/require-explicit", test_prefs_require_explicit, PL_DIALECT_OMA_2006);
   ADD ("/pl/callerpref/none", test_prefs_none, PL_DIALECT_OMA_2006);
   ADD ("/pl/callerpref/reject", test_prefs_reject, PL_DIALECT_OMA_2006);
