@@ -427,6 +427,33 @@ test_bad_file_keeps_run (void)
 }
 
 static void
+test_style_and_help (void)
+{
+  PlStudioWindow *window = open_window ("a2-message.xml");
+  g_autoptr (GVariant) state = NULL;
+  g_autoptr (PlStudioSettings) settings = NULL;
+  GtkSettings *gtk_settings = gtk_widget_get_settings (GTK_WIDGET (window));
+  gboolean dark = FALSE;
+
+  g_test_summary ("The dark style follows its action and is remembered; the help "
+                  "overlay lists the shortcuts");
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "dark", NULL);
+  state = g_action_group_get_action_state (G_ACTION_GROUP (window), "dark");
+  g_assert_true (g_variant_get_boolean (state));
+  g_object_get (gtk_settings, "gtk-application-prefer-dark-theme", &dark, NULL);
+  g_assert_true (dark);
+  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
+
+  gtk_window_close (GTK_WINDOW (window));
+  settings = pl_studio_settings_load ();
+  g_assert_true (settings->dark);
+  /* Back to light for the tests after this one. */
+  g_object_set (gtk_settings, "gtk-application-prefer-dark-theme", FALSE, NULL);
+}
+
+static void
 test_settings_remembered (void)
 {
   PlStudioWindow *window = open_window ("a3-subscribe-notify.xml");
@@ -460,6 +487,7 @@ main (int   argc,
   g_test_add_func ("/pl/studio/picker", test_picker);
   g_test_add_func ("/pl/studio/bad-file", test_bad_file_keeps_run);
   g_test_add_func ("/pl/studio/settings", test_settings_remembered);
+  g_test_add_func ("/pl/studio/style-and-help", test_style_and_help);
 
   return g_test_run ();
 }

@@ -19,6 +19,7 @@
 #include "pl-node.h"
 #include "pl-rule-edit.h"
 #include "pl-scenario-save.h"
+#include "pl-studio-file.h"
 #include "pl-studio-text.h"
 
 struct _PlStudioAlter {
@@ -546,25 +547,19 @@ pl_studio_alter_save (PlStudioAlter  *self,
 }
 
 static void
-on_save_response (GtkNativeDialog *dialog,
-                  int              response,
-                  PlStudioAlter   *self)
+on_save_chosen (const char *path,
+                gpointer    user_data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr (GError) error = NULL;
+  PlStudioAlter *self = user_data;
+  g_autoptr (GError) error = NULL;
 
-      if (path && pl_studio_alter_save (self, path, &error))
-        {
-          g_autofree char *text = g_strdup_printf ("Saved to %s: `pushlab run` replays it.", path);
-          say (self, text);
-        }
-      else if (error)
-        say (self, error->message);
+  if (pl_studio_alter_save (self, path, &error))
+    {
+      g_autofree char *text = g_strdup_printf ("Saved to %s: `pushlab run` replays it.", path);
+      say (self, text);
     }
-  g_object_unref (dialog);
+  else
+    say (self, error->message);
 }
 
 void
@@ -573,26 +568,24 @@ pl_studio_alter_save_dialog (PlStudioAlter *self,
 {
   const char *path = pl_player_get_path (self->player);
   g_autofree char *dir = NULL;
-  g_autofree char *base = NULL;
+  g_autofree char *stem = NULL;
   g_autofree char *name = NULL;
-  g_autoptr (GFile) folder = NULL;
-  GtkFileChooserNative *native;
 
   if (path == NULL)
     return;
   dir = g_path_get_dirname (path);
-  base = g_path_get_basename (path);
-  if (g_str_has_suffix (base, ".xml"))
-    base[strlen (base) - 4] = '\0';
-  name = g_strdup_printf ("%s-altered.xml", base);
-  folder = g_file_new_for_path (dir);
-  native = gtk_file_chooser_native_new ("Save Rules into a Scenario", parent,
-                                        GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
-  /* Next to the original: its relative paths (body-file, href) still resolve. */
-  gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (native), folder, NULL);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);
-  g_signal_connect (native, "response", G_CALLBACK (on_save_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+  stem = pl_studio_file_stem (path);
+  name = g_strdup_printf ("%s-altered.xml", stem);
+  {
+    /* Next to the original: its relative paths (body-file, href) still resolve. */
+    PlStudioFileRequest request = {
+      .title = "Save Rules into a Scenario", .save = TRUE, .accept = "_Save",
+      .filter_name = "Scenario files", .pattern = "*.xml", .folder = dir, .name = name,
+    };
+
+    pl_studio_choose_file (parent, &request, on_save_chosen, g_object_ref (self),
+                           g_object_unref);
+  }
 }
 
 static GtkWidget *

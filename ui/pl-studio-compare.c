@@ -12,6 +12,8 @@
 
 #include "pl-studio-compare.h"
 
+#include "pl-studio-file.h"
+
 struct _PlStudioCompare {
   GtkWindow parent_instance;
 
@@ -264,58 +266,50 @@ pl_studio_compare_with_golden (GtkWindow   *parent,
 }
 
 typedef struct {
-  GtkWindow *parent;
-  PlPlayer *player;
+  GtkWindow *parent;   /* a reference */
+  PlPlayer *player;    /* a reference */
 } GoldenRequest;
 
 static void
-on_golden_response (GtkNativeDialog *dialog,
-                    int              response,
-                    GoldenRequest   *request)
+golden_request_free (gpointer data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr (GError) error = NULL;
+  GoldenRequest *request = data;
 
-      if (path && pl_studio_compare_with_golden (request->parent, request->player, path,
-                                                 &error) == NULL)
-        {
-          GtkWidget *message = gtk_message_dialog_new (request->parent, GTK_DIALOG_MODAL,
-                                                       GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
-                                                       "%s", error->message);
-
-          g_signal_connect (message, "response", G_CALLBACK (gtk_window_destroy), NULL);
-          gtk_window_present (GTK_WINDOW (message));
-        }
-    }
+  g_object_unref (request->parent);
   g_object_unref (request->player);
   g_free (request);
-  g_object_unref (dialog);
+}
+
+static void
+on_golden_chosen (const char *path,
+                  gpointer    user_data)
+{
+  GoldenRequest *request = user_data;
+  g_autoptr (GError) error = NULL;
+  GtkWidget *message;
+
+  if (pl_studio_compare_with_golden (request->parent, request->player, path, &error))
+    return;
+  message = gtk_message_dialog_new (request->parent, GTK_DIALOG_MODAL, GTK_MESSAGE_ERROR,
+                                    GTK_BUTTONS_CLOSE, "%s", error->message);
+  g_signal_connect (message, "response", G_CALLBACK (gtk_window_destroy), NULL);
+  gtk_window_present (GTK_WINDOW (message));
 }
 
 void
-pl_studio_compare_golden_dialog (GtkWindow      *parent,
-                                 PlPlayer       *player,
-                                 PlTimelineView *view)
+pl_studio_compare_golden_dialog (GtkWindow *parent,
+                                 PlPlayer  *player)
 {
-  GtkFileChooserNative *native;
-  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
-  g_autoptr (GFile) golden_dir = g_file_new_build_filename (PL_SOURCE_DATADIR, "golden", NULL);
+  g_autofree char *golden_dir = g_build_filename (PL_SOURCE_DATADIR, "golden", NULL);
   GoldenRequest *request = g_new0 (GoldenRequest, 1);
+  PlStudioFileRequest file = {
+    .title = "Compare with a Golden Trace", .accept = "_Compare",
+    .filter_name = "JSON Lines traces", .pattern = "*.jsonl", .folder = golden_dir,
+  };
 
-  request->parent = parent;
+  request->parent = g_object_ref (parent);
   request->player = g_object_ref (player);
-  native = gtk_file_chooser_native_new ("Compare with a Golden Trace", parent,
-                                        GTK_FILE_CHOOSER_ACTION_OPEN, "_Compare", "_Cancel");
-  gtk_file_filter_set_name (filter, "JSON Lines traces");
-  gtk_file_filter_add_pattern (filter, "*.jsonl");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
-  if (g_file_query_exists (golden_dir, NULL))
-    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (native), golden_dir, NULL);
-  g_signal_connect (native, "response", G_CALLBACK (on_golden_response), request);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+  pl_studio_choose_file (parent, &file, on_golden_chosen, request, golden_request_free);
 }
 
 const PlComparison *

@@ -23,8 +23,7 @@ PlStudioCompare    *pl_studio_compare_with_original (GtkWindow *parent,
                                                      PlPlayer  *player);
 /* Asks for a golden JSON Lines file and compares the altered run with it. */
 void                pl_studio_compare_golden_dialog (GtkWindow      *parent,
-                                                     PlPlayer       *player,
-                                                     PlTimelineView *view);
+                                                     PlPlayer       *player);
 /* The same without the file chooser (tests). */
 PlStudioCompare    *pl_studio_compare_with_golden   (GtkWindow   *parent,
                                                      PlPlayer    *player,

@@ -199,17 +199,6 @@ pl_studio_nodes_show_arrow (PlStudioNodes         *self,
   pl_studio_nodes_refresh (self);
 }
 
-void
-pl_studio_nodes_select (PlStudioNodes *self,
-                        const char    *node_id)
-{
-  g_return_if_fail (PL_IS_STUDIO_NODES (self));
-
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->ids)); i++)
-    if (g_strcmp0 (gtk_string_list_get_string (self->ids, i), node_id) == 0)
-      gtk_drop_down_set_selected (self->dropdown, i);
-}
-
 char *
 pl_studio_nodes_get_text (PlStudioNodes *self)
 {

@@ -24,8 +24,6 @@ void           pl_studio_nodes_set_player (PlStudioNodes *self,
 /* Shows the node that received @arrow, with the iFC its request caused. */
 void           pl_studio_nodes_show_arrow (PlStudioNodes         *self,
                                            const PlTimelineArrow *arrow);
-void           pl_studio_nodes_select     (PlStudioNodes *self,
-                                           const char    *node_id);
 /* Describes the node again at the current virtual time. */
 void           pl_studio_nodes_refresh    (PlStudioNodes *self);
 /* The text shown, for tests. */

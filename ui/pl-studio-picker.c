@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "pl-cli.h"
+#include "pl-studio-file.h"
 #include "pl-scenario.h"
 
 /* One scenario of the list: read once with pl_scenario_peek(). */
@@ -134,34 +135,22 @@ on_open_clicked (PlStudioPicker *self)
 }
 
 static void
-on_file_response (GtkNativeDialog *dialog,
-                  int              response,
-                  PlStudioPicker  *self)
+on_file_chosen (const char *path,
+                gpointer    user_data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-
-      if (path)
-        choose (self, path);
-    }
-  g_object_unref (dialog);
+  choose (PL_STUDIO_PICKER (user_data), path);
 }
 
 static void
 on_open_file_clicked (PlStudioPicker *self)
 {
-  GtkFileChooserNative *native;
-  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+  static const PlStudioFileRequest request = {
+    .title = "Open Scenario", .accept = "_Open",
+    .filter_name = "Scenario files", .pattern = "*.xml",
+  };
 
-  native = gtk_file_chooser_native_new ("Open Scenario", GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_OPEN, "_Open", "_Cancel");
-  gtk_file_filter_set_name (filter, "Scenario files");
-  gtk_file_filter_add_pattern (filter, "*.xml");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
-  g_signal_connect (native, "response", G_CALLBACK (on_file_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+  pl_studio_choose_file (GTK_WINDOW (self), &request, on_file_chosen, g_object_ref (self),
+                         g_object_unref);
 }
 
 static gboolean

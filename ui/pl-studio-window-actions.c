@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pl-studio-compare.h"
+#include "pl-studio-file.h"
 #include "pl-studio-picker.h"
 #include "pl-studio-window-private.h"
 #include "pl-timeline-export.h"
@@ -101,19 +102,10 @@ pick_action (GSimpleAction *action,
 }
 
 static void
-on_open_response (GtkNativeDialog *dialog,
-                  int              response,
-                  PlStudioWindow  *self)
+on_scenario_chosen (const char *path,
+                    gpointer    user_data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-
-      if (path)
-        on_chosen (self, path);
-    }
-  g_object_unref (dialog);
+  on_chosen (PL_STUDIO_WINDOW (user_data), path);
 }
 
 static void
@@ -121,49 +113,46 @@ open_action (GSimpleAction *action,
              GVariant      *param,
              gpointer       user_data)
 {
-  PlStudioWindow *self = user_data;
-  GtkFileChooserNative *native;
-  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+  static const PlStudioFileRequest request = {
+    .title = "Open Scenario", .accept = "_Open",
+    .filter_name = "Scenario files", .pattern = "*.xml",
+  };
 
-  native = gtk_file_chooser_native_new ("Open Scenario", GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_OPEN, "_Open", "_Cancel");
-  gtk_file_filter_set_name (filter, "Scenario files");
-  gtk_file_filter_add_pattern (filter, "*.xml");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
-  g_signal_connect (native, "response", G_CALLBACK (on_open_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+  pl_studio_choose_file (GTK_WINDOW (user_data), &request, on_scenario_chosen,
+                         g_object_ref (user_data), g_object_unref);
 }
 
 typedef struct {
-  PlStudioWindow *self;
+  PlStudioWindow *self;   /* a reference */
   gboolean whole;
 } ExportRequest;
 
 static void
-on_export_response (GtkNativeDialog *dialog,
-                    int              response,
-                    ExportRequest   *request)
+export_request_free (gpointer data)
 {
-  PlStudioWindow *self = request->self;
+  ExportRequest *request = data;
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr (GError) error = NULL;
-      PlTimelineViewport view;
-
-      pl_timeline_view_get_viewport (self->view, &view);
-      if (path && pl_timeline_export_file (self->model, &view, request->whole, path, &error))
-        {
-          g_autofree char *text = g_strdup_printf ("Exported %s", path);
-          _pl_studio_window_set_status (self, text);
-        }
-      else if (error)
-        _pl_studio_window_set_status (self, error->message);
-    }
-  g_object_unref (dialog);
+  g_object_unref (request->self);
   g_free (request);
+}
+
+static void
+on_export_chosen (const char *path,
+                  gpointer    user_data)
+{
+  ExportRequest *request = user_data;
+  PlStudioWindow *self = request->self;
+  g_autoptr (GError) error = NULL;
+  PlTimelineViewport view;
+
+  pl_timeline_view_get_viewport (self->view, &view);
+  if (pl_timeline_export_file (self->model, &view, request->whole, path, &error))
+    {
+      g_autofree char *text = g_strdup_printf ("Exported %s", path);
+      _pl_studio_window_set_status (self, text);
+    }
+  else
+    _pl_studio_window_set_status (self, error->message);
 }
 
 static void
@@ -171,21 +160,16 @@ export_to (PlStudioWindow *self,
            const char     *format,
            gboolean        whole)
 {
-  GtkFileChooserNative *native;
   ExportRequest *request = g_new0 (ExportRequest, 1);
-  g_autofree char *base = g_path_get_basename (pl_player_get_path (self->player));
-  g_autofree char *name = NULL;
+  g_autofree char *stem = pl_studio_file_stem (pl_player_get_path (self->player));
+  g_autofree char *name = g_strdup_printf ("%s.%s", stem, format);
+  PlStudioFileRequest file = { .title = "Export", .save = TRUE, .accept = "_Export",
+                               .name = name };
 
-  if (g_str_has_suffix (base, ".xml"))
-    base[strlen (base) - 4] = '\0';
-  name = g_strdup_printf ("%s.%s", base, format);
-  request->self = self;
+  request->self = g_object_ref (self);
   request->whole = whole;
-  native = gtk_file_chooser_native_new ("Export", GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                        "_Export", "_Cancel");
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);
-  g_signal_connect (native, "response", G_CALLBACK (on_export_response), request);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+  pl_studio_choose_file (GTK_WINDOW (self), &file, on_export_chosen, request,
+                         export_request_free);
 }
 
 static void
@@ -231,7 +215,7 @@ compare_golden_action (GSimpleAction *action,
 {
   PlStudioWindow *self = user_data;
 
-  pl_studio_compare_golden_dialog (GTK_WINDOW (self), self->player, self->view);
+  pl_studio_compare_golden_dialog (GTK_WINDOW (self), self->player);
 }
 
 static void

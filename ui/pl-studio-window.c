@@ -559,12 +559,6 @@ pl_studio_window_get_page (PlStudioWindow *self,
   return NULL;
 }
 
-GtkWidget *
-pl_studio_window_get_timeline (PlStudioWindow *self)
-{
-  return GTK_WIDGET (self->view);
-}
-
 PlPlayer *
 pl_studio_window_get_player (PlStudioWindow *self)
 {

@@ -39,7 +39,6 @@ guint64          pl_studio_window_get_selected_hop (PlStudioWindow *self);
 /* The pages, for tests. */
 GtkWidget       *pl_studio_window_get_page       (PlStudioWindow *self,
                                                   const char     *name);
-GtkWidget       *pl_studio_window_get_timeline   (PlStudioWindow *self);
 /* The text shown in the status line (for tests and accessibility). */
 const char      *pl_studio_window_get_status     (PlStudioWindow *self);
 
